@@ -1,0 +1,1 @@
+"""Cryptographic primitives (spec/crypto.md). Imports only :mod:`duskspec.encoding`."""

@@ -1,0 +1,53 @@
+"""The stdio adapter protocol, reference side (spec/vectors.md §4).
+
+An implementation under test runs as one long-lived process. For each case the runner
+writes one JSON line to its stdin::
+
+    {"id": 7, "preset": "general", "component": "merkle", "handler": "txroot",
+     "case": "dusk_bella_3", "pre": null, "input": {...}}
+
+and reads one JSON line from its stdout::
+
+    {"id": 7, "post": {...}}          the implementation accepted the input
+    {"id": 7, "error": "crypto.x"}    it rejected it, with the protocol error code
+    {"id": 7, "unsupported": true}    it does not implement this handler (counted as skipped)
+
+:func:`answer` is the reference implementation of that protocol; ``duskspec vectors serve``
+runs it, so the protocol itself is tested end to end.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from duskspec.errors import ProtocolError
+from duskspec.vectors import format as fmt
+from duskspec.vectors.registry import handler_index
+
+
+def answer(request: dict[str, Any]) -> dict[str, Any]:
+    key = (request.get("preset"), request.get("component"), request.get("handler"))
+    handler = handler_index().get(key)  # type: ignore[arg-type]
+    reply: dict[str, Any] = {"id": request.get("id")}
+    if handler is None:
+        reply["unsupported"] = True
+        return reply
+    try:
+        pre = fmt.from_json(handler.pre_type, request.get("pre")) if handler.pre_type else None
+        input_type = tuple[handler.input_type, ...] if handler.multi_step else handler.input_type
+        post = handler.run(pre, fmt.from_json(input_type, request.get("input")))
+    except ProtocolError as exc:
+        reply["error"] = exc.code
+        return reply
+    reply["post"] = fmt.to_json(post)
+    return reply
+
+
+def serve(stdin: IO[str], stdout: IO[str]) -> None:
+    """Answer requests line by line until stdin closes."""
+    for line in stdin:
+        if not line.strip():
+            continue
+        stdout.write(json.dumps(answer(json.loads(line)), sort_keys=True) + "\n")
+        stdout.flush()

@@ -1,0 +1,219 @@
+"""Write the conformance-vector tree (spec/vectors.md §1).
+
+Layout: ``<out>/<preset>/<component>/<handler>/<case>/{manifest,meta,pre?,input|steps,post?}.json``
+plus ``schema/`` (JSON Schema of every part), ``INDEX.md`` and ``SHA256SUMS``. Everything
+is a pure function of the code: no clock, no unseeded randomness, keys sorted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from duskspec import SPEC_VERSION, __version__
+from duskspec.errors import ProtocolError, VectorError
+from duskspec.vectors import format as fmt
+from duskspec.vectors.registry import Case, Handler, all_handlers
+
+#: Files a human maintains inside the vector folder; generation keeps them.
+HAND_WRITTEN = ("CHANGELOG.md",)
+
+#: Marker that a folder is a vector tree we may overwrite.
+INDEX_NAME = "INDEX.md"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One case with every part in JSON form, ready to write or to replay."""
+
+    handler: Handler
+    case: Case
+    files: dict[str, Any]
+
+    @property
+    def relpath(self) -> str:
+        h = self.handler
+        return f"{h.preset}/{h.component}/{h.name}/{self.case.name}"
+
+
+def render_case(handler: Handler, case: Case) -> Rendered:
+    """Run the reference on one case and return its parts. A case that claims an error must
+    raise exactly that code; a case with a published value must reproduce it."""
+    try:
+        post = handler.run(case.pre, case.input)
+        error = None
+    except ProtocolError as exc:
+        post, error = None, exc.code
+    where = f"{handler.preset}/{handler.component}/{handler.name}/{case.name}"
+    if error != case.expected_error:
+        raise RuntimeError(f"{where}: expected error {case.expected_error!r}, got {error!r}")
+    if case.published_post is not None and post != case.published_post:
+        raise RuntimeError(f"{where}: the reference does not reproduce the published value")
+    manifest = {
+        "preset": handler.preset,
+        "component": handler.component,
+        "handler": handler.name,
+        "case": case.name,
+        "spec_version": SPEC_VERSION,
+        "generator": f"duskspec {__version__} {handler.generator}",
+    }
+    meta: dict[str, Any] = {
+        "description": case.description,
+        "valid": error is None,
+        "crypto": case.crypto,
+        "seed": case.seed,
+    }
+    if error is not None:
+        meta["expected_error"] = error
+    if case.source is not None:
+        meta["source"] = case.source
+    files: dict[str, Any] = {"manifest.json": manifest, "meta.json": meta}
+    if handler.pre_type is not None:
+        files["pre.json"] = fmt.to_json(case.pre)
+    files["steps.json" if handler.multi_step else "input.json"] = fmt.to_json(case.input)
+    if post is not None:
+        files["post.json"] = fmt.to_json(post)
+    return Rendered(handler, case, files)
+
+
+def render_all(handlers: tuple[Handler, ...] | None = None) -> Iterator[Rendered]:
+    for handler in handlers if handlers is not None else all_handlers():
+        names: set[str] = set()
+        for case in handler.cases():
+            if case.name in names:
+                raise RuntimeError(f"{handler.key}: duplicate case name {case.name}")
+            names.add(case.name)
+            yield render_case(handler, case)
+
+
+def part_schemas(handler: Handler) -> dict[str, Any]:
+    parts: dict[str, Any] = {
+        "input": fmt.json_schema(handler.input_type),
+        "post": fmt.json_schema(handler.post_type),
+    }
+    if handler.multi_step:
+        parts["input"] = {"type": "array", "items": parts["input"]}
+    if handler.pre_type is not None:
+        parts["pre"] = fmt.json_schema(handler.pre_type)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"{handler.component}/{handler.name} parts",
+        "$defs": parts,
+    }
+
+
+MANIFEST_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "manifest.json",
+    "type": "object",
+    "properties": {
+        "preset": {"enum": ["general", "tiny", "mainnet"]},
+        "component": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+        "handler": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+        "case": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+        "spec_version": {"type": "string"},
+        "generator": {"type": "string"},
+    },
+    "required": ["preset", "component", "handler", "case", "spec_version", "generator"],
+    "additionalProperties": False,
+}
+
+META_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "meta.json",
+    "type": "object",
+    "properties": {
+        "description": {"type": "string"},
+        "valid": {"type": "boolean"},
+        "expected_error": {"type": "string", "pattern": "^[a-z0-9_]+\\.[a-z0-9_.]+$"},
+        "crypto": {"enum": ["real", "stub"]},
+        "seed": {"type": "integer"},
+        "source": {"type": "string"},
+    },
+    "required": ["description", "valid", "crypto", "seed"],
+    "additionalProperties": False,
+    "if": {"properties": {"valid": {"const": False}}},
+    "then": {"required": ["expected_error"]},
+    "else": {"not": {"required": ["expected_error"]}},
+}
+
+
+def _index(rendered: list[Rendered]) -> str:
+    rows: dict[tuple[str, str, str], list[int]] = {}
+    intents: dict[tuple[str, str, str], str] = {}
+    for r in rendered:
+        counts = rows.setdefault(r.handler.key, [0, 0])
+        counts[0 if r.files["meta.json"]["valid"] else 1] += 1
+        intents[r.handler.key] = r.handler.intent
+    lines = [
+        "# Conformance vectors: index",
+        "",
+        "Generated by `duskspec vectors generate`; do not edit. Format: spec/vectors.md.",
+        "",
+        f"{len(rendered)} cases in {len(rows)} handlers.",
+        "",
+        "| preset | component | handler | valid | invalid | intent |",
+        "|---|---|---|---:|---:|---|",
+    ]
+    for key in sorted(rows):
+        valid, invalid = rows[key]
+        lines.append(f"| {key[0]} | {key[1]} | {key[2]} | {valid} | {invalid} | {intents[key]} |")
+    return "\n".join(lines) + "\n"
+
+
+def build_tree(root: Path, handlers: tuple[Handler, ...] | None = None) -> int:
+    """Write every case, schema and the index under ``root`` (an empty folder)."""
+    chosen = handlers if handlers is not None else all_handlers()
+    rendered = list(render_all(chosen))
+    for r in rendered:
+        case_dir = root / r.relpath
+        case_dir.mkdir(parents=True)
+        for name, part in sorted(r.files.items()):
+            (case_dir / name).write_bytes(fmt.dumps(part))
+    schema_dir = root / "schema"
+    schema_dir.mkdir()
+    (schema_dir / "manifest.json").write_bytes(fmt.dumps(MANIFEST_SCHEMA))
+    (schema_dir / "meta.json").write_bytes(fmt.dumps(META_SCHEMA))
+    for handler in chosen:
+        path = schema_dir / handler.component / f"{handler.name}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(fmt.dumps(part_schemas(handler)))
+    (root / INDEX_NAME).write_text(_index(rendered))
+    _write_sums(root)
+    return len(rendered)
+
+
+def _write_sums(root: Path) -> None:
+    lines = [
+        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(root).as_posix()}"
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name not in HAND_WRITTEN
+    ]
+    (root / "SHA256SUMS").write_text("\n".join(lines) + "\n")
+
+
+def generate(out: Path) -> int:
+    """Regenerate ``out`` in place, keeping hand-written files. Refuses a non-empty folder
+    that is not a vector tree, so a typo in ``--out`` cannot wipe unrelated files."""
+    if out.exists() and any(out.iterdir()) and not (out / INDEX_NAME).exists():
+        raise VectorError("vectors.out_not_a_tree", f"{out} is not empty and has no {INDEX_NAME}")
+    with tempfile.TemporaryDirectory() as tmp:
+        staging = Path(tmp) / "tree"
+        staging.mkdir()
+        count = build_tree(staging)
+        out.mkdir(parents=True, exist_ok=True)
+        for child in out.iterdir():
+            if child.name in HAND_WRITTEN:
+                continue
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+        for child in staging.iterdir():
+            shutil.move(str(child), out / child.name)
+    return count

@@ -1,0 +1,1 @@
+"""Vector handlers, one module per area. Each module exposes ``HANDLERS``."""

@@ -1,0 +1,30 @@
+"""Shared test configuration: Hypothesis profiles and the crypto backend option.
+
+Profiles: ``dev`` (fast, the default on a workstation) and ``ci`` (thorough, chosen when
+``CI`` is set or with ``HYPOTHESIS_PROFILE=ci``). ``--crypto fast|reference`` selects the
+BLS backend exactly as ``DUSKSPEC_CRYPTO`` does.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("dev", max_examples=40, deadline=None)
+settings.register_profile(
+    "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--crypto", choices=("fast", "reference"), default=None,
+                     help="BLS backend for the run (default: DUSKSPEC_CRYPTO or fast)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    backend = config.getoption("--crypto")
+    if backend:
+        os.environ["DUSKSPEC_CRYPTO"] = backend
