@@ -20,8 +20,12 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--crypto", choices=("fast", "reference"), default=None,
-                     help="BLS backend for the run (default: DUSKSPEC_CRYPTO or fast)")
+    parser.addoption(
+        "--crypto",
+        choices=("fast", "reference"),
+        default=None,
+        help="BLS backend for the run (default: DUSKSPEC_CRYPTO or fast)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:

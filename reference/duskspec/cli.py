@@ -21,8 +21,13 @@ from duskspec import __version__, paths
 
 def _progress(console: Console, enabled: bool) -> Progress:
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True, disable=not (enabled and console.is_terminal),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not (enabled and console.is_terminal),
     )
 
 
@@ -47,10 +52,14 @@ def cmd_model_check(args: argparse.Namespace) -> int:
         result = tlc.check_model(entry, models_dir)
         report = result.report
         verdict = "ok" if result.ok else "MISMATCH: " + "; ".join(result.mismatches)
-        expected = f" (expected {entry.expect}" + (f": {report.violated}" if report.violated else "") + ")"
+        expected = (
+            f" (expected {entry.expect}" + (f": {report.violated}" if report.violated else "") + ")"
+        )
         shown = report.result + (expected if entry.expect != "success" and result.ok else "")
-        print(f"{entry.name:<28} {shown:<44} {report.distinct_states or 0:>10} distinct states "
-              f"{report.seconds:7.1f} s  {verdict}")
+        print(
+            f"{entry.name:<28} {shown:<44} {report.distinct_states or 0:>10} distinct states "
+            f"{report.seconds:7.1f} s  {verdict}"
+        )
         if not result.ok:
             failures += 1
             if report.result == "error":
@@ -82,8 +91,12 @@ def cmd_vectors_verify(args: argparse.Namespace) -> int:
         def on_case(outcome: Outcome) -> None:
             progress.advance(task)
             if outcome.status == "failed":
-                progress.console.print(f"FAIL {outcome.path}: {outcome.reason}", markup=False,
-                                       highlight=False, soft_wrap=True)
+                progress.console.print(
+                    f"FAIL {outcome.path}: {outcome.reason}",
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,
+                )
 
         outcomes = verify(root, impl=args.impl, on_case=on_case)
     print(summary_line(outcomes))
@@ -106,8 +119,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="duskspec", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"duskspec {__version__}")
-    parser.add_argument("--crypto", choices=("fast", "reference"),
-                        help="BLS backend: fast (arkworks, default) or reference (py_ecc)")
+    parser.add_argument(
+        "--crypto",
+        choices=("fast", "reference"),
+        help="BLS backend: fast (arkworks, default) or reference (py_ecc)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     mc = sub.add_parser("model-check", help="run TLC on the models in models/tla/manifest.json")
@@ -121,8 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--out", default=str(paths.VECTORS_DIR))
     gen.set_defaults(func=cmd_vectors_generate)
     ver = vsub.add_parser("verify", help="replay vectors; ends with 'N passed, M failed'")
-    ver.add_argument("--dir", default=str(paths.VECTORS_DIR),
-                     help="the tree or any sub-folder of it (one component, handler or case)")
+    ver.add_argument(
+        "--dir",
+        default=str(paths.VECTORS_DIR),
+        help="the tree or any sub-folder of it (one component, handler or case)",
+    )
     ver.add_argument("--impl", help="command of an implementation speaking the stdio protocol")
     ver.set_defaults(func=cmd_vectors_verify)
     srv = vsub.add_parser("serve", help="answer the stdio vector protocol with the reference")
@@ -131,8 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="benchmarks measured side by side in one run")
     bench.add_argument("suites", nargs="*", help="suites to run (default: all)")
     bench.add_argument("--json", action="store_true", help="one JSON object on stdout")
-    bench.add_argument("--out", default=str(paths.BENCH_DIR / "results"),
-                       help="folder for the JSON results")
+    bench.add_argument(
+        "--out", default=str(paths.BENCH_DIR / "results"), help="folder for the JSON results"
+    )
     bench.set_defaults(func=cmd_bench)
     return parser
 

@@ -71,7 +71,8 @@ class Reader:
     def fixed(self, length: int) -> bytes:
         if self.remaining < length:
             raise EncodingError(
-                "encoding.truncated", f"need {length} bytes at offset {self._pos}, have {self.remaining}"
+                "encoding.truncated",
+                f"need {length} bytes at offset {self._pos}, have {self.remaining}",
             )
         chunk = self._data[self._pos : self._pos + length]
         self._pos += length
@@ -96,7 +97,9 @@ class Reader:
         length = self.u32()
         # The bound is checked before the body so a hostile prefix cannot make us wait for 4 GiB.
         if length > max_len:
-            raise EncodingError("encoding.overlong", f"length prefix {length} exceeds the bound {max_len}")
+            raise EncodingError(
+                "encoding.overlong", f"length prefix {length} exceeds the bound {max_len}"
+            )
         return self.fixed(length)
 
     def rest(self) -> bytes:

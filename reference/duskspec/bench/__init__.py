@@ -22,10 +22,12 @@ from rich.console import Console
 from rich.table import Table
 
 
-
 def suites() -> dict[str, str]:
     """Suite name -> module: every module of this package exposes ``run() -> Suite``."""
-    return {m.name: f"{__name__}.{m.name}" for m in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name)}
+    return {
+        m.name: f"{__name__}.{m.name}"
+        for m in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name)
+    }
 
 
 @dataclass
@@ -39,7 +41,9 @@ class Suite:
         return {"suite": self.name, "title": self.title, "rows": self.rows, "notes": self.notes}
 
 
-def median_seconds(fn: Callable[[], object], *, repeat: int = 7, min_batch_s: float = 0.02) -> float:
+def median_seconds(
+    fn: Callable[[], object], *, repeat: int = 7, min_batch_s: float = 0.02
+) -> float:
     """Median over ``repeat`` batches of the time of one call; each batch loops until it has
     run for at least ``min_batch_s`` so that fast calls are not lost in timer noise."""
     fn()  # warm-up: imports, caches, JIT-free but allocator-warm
@@ -65,7 +69,9 @@ def render(suite: Suite, console: Console) -> None:
     table = Table(title=suite.title)
     columns = list(suite.rows[0]) if suite.rows else []
     for column in columns:
-        table.add_column(column, justify="right" if isinstance(suite.rows[0][column], float | int) else "left")
+        table.add_column(
+            column, justify="right" if isinstance(suite.rows[0][column], float | int) else "left"
+        )
     for row in suite.rows:
         table.add_row(*(_cell(row.get(c)) for c in columns))
     console.print(table)
@@ -91,10 +97,16 @@ def run_suites(names: list[str], *, as_json: bool, out_dir: Path) -> int:
         suite: Suite = importlib.import_module(known[name]).run()
         results.append(suite)
         out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / f"{name}.json").write_text(json.dumps(suite.to_json(), indent=2, sort_keys=True) + "\n")
+        (out_dir / f"{name}.json").write_text(
+            json.dumps(suite.to_json(), indent=2, sort_keys=True) + "\n"
+        )
         if not as_json:
             render(suite, console)
     if as_json:
-        doc = results[0].to_json() if len(results) == 1 else {"suites": [s.to_json() for s in results]}
+        doc = (
+            results[0].to_json()
+            if len(results) == 1
+            else {"suites": [s.to_json() for s in results]}
+        )
         print(json.dumps(doc, sort_keys=True))
     return 0

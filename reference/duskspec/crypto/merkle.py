@@ -30,7 +30,9 @@ def aggregate(left: Hash32, right: Hash32) -> Hash32:
 def merkle_root(leaves: Sequence[Hash32]) -> Hash32:
     """Root of the smallest subtree containing ``leaves`` (each a 32-byte digest)."""
     if len(leaves) > TXROOT_CAPACITY:
-        raise CryptoError("crypto.merkle_capacity", f"{len(leaves)} leaves exceed {TXROOT_CAPACITY}")
+        raise CryptoError(
+            "crypto.merkle_capacity", f"{len(leaves)} leaves exceed {TXROOT_CAPACITY}"
+        )
     for leaf in leaves:
         if len(leaf) != 32:
             raise CryptoError("crypto.merkle_leaf_length", f"a leaf is {len(leaf)} bytes, not 32")
@@ -39,7 +41,9 @@ def merkle_root(leaves: Sequence[Hash32]) -> Hash32:
     level = list(leaves)
     # At least one level is always built, so a lone leaf d0 gives SHA3(d0 ‖ d0).
     while True:
-        level = [aggregate(level[i], level[i + 1] if i + 1 < len(level) else EMPTY_NODE)
-                 for i in range(0, len(level), 2)]
+        level = [
+            aggregate(level[i], level[i + 1] if i + 1 < len(level) else EMPTY_NODE)
+            for i in range(0, len(level), 2)
+        ]
         if len(level) == 1:
             return level[0]

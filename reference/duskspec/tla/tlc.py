@@ -24,7 +24,9 @@ EXIT_RESULTS = {0: "success", 10: "assumption", 11: "deadlock", 12: "safety", 13
 
 _STATES = re.compile(r"([\d,]+) states generated, ([\d,]+) distinct states found")
 _DEPTH = re.compile(r"depth of the complete state graph search is (\d+)")
-_VIOLATED = re.compile(r"(?:Invariant|Temporal properties?|Action property) (\w+)? ?(?:is|was) violated")
+_VIOLATED = re.compile(
+    r"(?:Invariant|Temporal properties?|Action property) (\w+)? ?(?:is|was) violated"
+)
 _INVARIANT = re.compile(r"Error: Invariant (\w+) is violated")
 
 
@@ -45,8 +47,12 @@ class ModelEntry:
     @staticmethod
     def from_json(raw: dict[str, Any]) -> ModelEntry:
         return ModelEntry(
-            name=raw["name"], module=raw["module"], config=raw["config"], expect=raw["expect"],
-            distinct_states=raw["distinct_states"], violated=raw.get("violated"),
+            name=raw["name"],
+            module=raw["module"],
+            config=raw["config"],
+            expect=raw["expect"],
+            distinct_states=raw["distinct_states"],
+            violated=raw.get("violated"),
             mode=raw.get("mode", "exhaustive"),
         )
 
@@ -89,7 +95,8 @@ def find_tools() -> tuple[str, Path]:
         state = "is not set" if not jar else f"points to a missing file ({jar})"
         raise TlcUnavailable(
             f"TLA2TOOLS_JAR {state}: download tla2tools.jar from the TLA+ project's releases "
-            "(tlaplus/tlaplus on GitHub, 1.8.0 or later) and `export TLA2TOOLS_JAR=/path/to/tla2tools.jar`"
+            "(tlaplus/tlaplus on GitHub, 1.8.0 or later) and "
+            "`export TLA2TOOLS_JAR=/path/to/tla2tools.jar`"
         )
     return java, Path(jar)
 
@@ -103,7 +110,9 @@ def parse_output(output: str, exit_code: int, seconds: float) -> TlcReport:
     """Read TLC's report. The last states line is the final count."""
     states = _STATES.findall(output)
     generated, distinct = (
-        (int(states[-1][0].replace(",", "")), int(states[-1][1].replace(",", ""))) if states else (None, None)
+        (int(states[-1][0].replace(",", "")), int(states[-1][1].replace(",", "")))
+        if states
+        else (None, None)
     )
     depth = _DEPTH.search(output)
     invariant = _INVARIANT.search(output)
@@ -126,9 +135,20 @@ def parse_output(output: str, exit_code: int, seconds: float) -> TlcReport:
 def run_tlc(entry: ModelEntry, models_dir: Path, java: str, jar: Path) -> TlcReport:
     with tempfile.TemporaryDirectory(prefix="duskspec-tlc-") as meta:
         command = [
-            java, "-XX:+UseParallelGC", "-cp", str(jar), "tlc2.TLC",
-            "-workers", "1", "-cleanup", "-metadir", meta, "-noGenerateSpecTE",
-            "-config", str(models_dir / entry.config), str(models_dir / entry.module),
+            java,
+            "-XX:+UseParallelGC",
+            "-cp",
+            str(jar),
+            "tlc2.TLC",
+            "-workers",
+            "1",
+            "-cleanup",
+            "-metadir",
+            meta,
+            "-noGenerateSpecTE",
+            "-config",
+            str(models_dir / entry.config),
+            str(models_dir / entry.module),
         ]
         start = time.monotonic()
         proc = subprocess.run(command, capture_output=True, text=True, cwd=models_dir, check=False)
@@ -142,7 +162,9 @@ def compare(entry: ModelEntry, report: TlcReport) -> tuple[str, ...]:
     if report.result != entry.expect:
         problems.append(f"result {report.result}, expected {entry.expect}")
     if report.distinct_states != entry.distinct_states:
-        problems.append(f"{report.distinct_states} distinct states, manifest says {entry.distinct_states}")
+        problems.append(
+            f"{report.distinct_states} distinct states, manifest says {entry.distinct_states}"
+        )
     if entry.violated is not None and report.violated != entry.violated:
         problems.append(f"violated {report.violated}, expected {entry.violated}")
     return tuple(problems)

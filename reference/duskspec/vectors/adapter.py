@@ -21,9 +21,9 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
-from duskspec.errors import ProtocolError
+from duskspec.errors import ProtocolError, VectorError
 from duskspec.vectors import format as fmt
-from duskspec.vectors.registry import handler_index
+from duskspec.vectors.registry import Handler, handler_index
 
 
 def answer(request: dict[str, Any]) -> dict[str, Any]:
@@ -35,13 +35,22 @@ def answer(request: dict[str, Any]) -> dict[str, Any]:
         return reply
     try:
         pre = fmt.from_json(handler.pre_type, request.get("pre")) if handler.pre_type else None
-        input_type = tuple[handler.input_type, ...] if handler.multi_step else handler.input_type
-        post = handler.run(pre, fmt.from_json(input_type, request.get("input")))
+        post = handler.run(pre, _decode_input(handler, request.get("input")))
     except ProtocolError as exc:
         reply["error"] = exc.code
         return reply
     reply["post"] = fmt.to_json(post)
     return reply
+
+
+def _decode_input(handler: Handler, raw: Any) -> Any:
+    if not handler.multi_step:
+        return fmt.from_json(handler.input_type, raw)
+    if not isinstance(raw, list):
+        raise VectorError("vectors.bad_part", "steps must be an array")
+    return tuple(
+        fmt.from_json(handler.input_type, step, f"steps[{i}]") for i, step in enumerate(raw)
+    )
 
 
 def serve(stdin: IO[str], stdout: IO[str]) -> None:

@@ -9,6 +9,7 @@ any other implementation is.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import selectors
 import shlex
@@ -80,8 +81,12 @@ class ImplProcess:
 
     def __init__(self, command: str, cwd: Path | None = None) -> None:
         self.proc = subprocess.Popen(
-            shlex.split(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            text=True, bufsize=1, cwd=cwd,
+            shlex.split(command),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+            cwd=cwd,
         )
         assert self.proc.stdout is not None
         self.selector = selectors.DefaultSelector()
@@ -109,7 +114,9 @@ class ImplProcess:
 
     def close(self) -> None:
         if self.proc.stdin:
-            self.proc.stdin.close()
+            # An implementation that already exited had its cases failed above.
+            with contextlib.suppress(BrokenPipeError):
+                self.proc.stdin.close()
         try:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -117,8 +124,9 @@ class ImplProcess:
             self.proc.wait()
 
 
-def verify(root: Path, impl: str | None = None,
-           on_case: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+def verify(
+    root: Path, impl: str | None = None, on_case: Callable[[Outcome], None] | None = None
+) -> list[Outcome]:
     """Replay every case below ``root``; ``on_case`` sees each outcome as it is decided."""
     process = ImplProcess(impl) if impl else None
     outcomes: list[Outcome] = []

@@ -48,8 +48,13 @@ def _digest_handler(name: str, fn: Callable[[bytes], bytes], intent: str, seed: 
 
     run.__qualname__ = f"run_{name}"
     return Handler(
-        preset="general", component="hashes", name=name, intent=intent,
-        input_type=HashInput, post_type=DigestPost, run=run,
+        preset="general",
+        component="hashes",
+        name=name,
+        intent=intent,
+        input_type=HashInput,
+        post_type=DigestPost,
+        run=run,
         cases=lambda: _message_cases(seed),
     )
 
@@ -69,7 +74,8 @@ def _hash_to_scalar_cases() -> Iterator[Case]:
 
 @dataclass(frozen=True)
 class MerkleInput:
-    leaves: tuple[Hash32, ...]
+    # Plain bytes, not Hash32: invalid cases carry leaves of the wrong length on purpose.
+    leaves: tuple[bytes, ...]
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,7 @@ class RootPost:
 
 
 def run_txroot(pre: None, inp: MerkleInput) -> RootPost:
-    return RootPost(merkle.merkle_root(inp.leaves))
+    return RootPost(merkle.merkle_root([Hash32(leaf) for leaf in inp.leaves]))
 
 
 #: rusk ``consensus/src/merkle.rs`` test ``golang_compatibility`` (leaves are SHA3-256 of
@@ -88,40 +94,78 @@ _DUSK_MERKLE_SOURCE = (
     "(vectors of dusk-crypto merkletree_test.go)"
 )
 _DUSK_MERKLE_VECTORS = (
-    ("dusk_hello_4", ("Hello", "Hi", "Hey", "Hola"),
-     "20bcac99f5ab339ca1c9503a9b61014f56aff45b8969ee9be97e7097c36525dc"),
-    ("dusk_bella_1", ("Bella",),
-     "15258d905c6c97a8a76cac4fcc639ac4f2f72691fee48d684bd294654aa60141"),
-    ("dusk_bella_3", ("Bella", "Ciao", "Stop"),
-     "ed4f2f7922989d7b1df594b9f226ba2f1bb6e87f54074d7f92c45308f5be1505"),
-    ("dusk_bella_4", ("Bella", "Ciao", "Ndo", "Scappi"),
-     "58ce4f43b8f32d915fd0adbb5d77add8cefae9364100a6b9669c31e36b03b277"),
-    ("dusk_bella_5", ("Bella", "Ciao", "Ndo", "Scappi", "Stop"),
-     "fe84f70d4cad8e5e1dd83019788ecd41a058bae90a8f7b4f351618372f82e4ee"),
-    ("dusk_bella_6", ("Bella", "Ciao", "Ndo", "Scappi", "Stop", "Pari"),
-     "e8d8f0f8b5503c6e3f67c5e28280e2f5adda8cc3f66d867704c0a678a3025fe6"),
+    (
+        "dusk_hello_4",
+        ("Hello", "Hi", "Hey", "Hola"),
+        "20bcac99f5ab339ca1c9503a9b61014f56aff45b8969ee9be97e7097c36525dc",
+    ),
+    (
+        "dusk_bella_1",
+        ("Bella",),
+        "15258d905c6c97a8a76cac4fcc639ac4f2f72691fee48d684bd294654aa60141",
+    ),
+    (
+        "dusk_bella_3",
+        ("Bella", "Ciao", "Stop"),
+        "ed4f2f7922989d7b1df594b9f226ba2f1bb6e87f54074d7f92c45308f5be1505",
+    ),
+    (
+        "dusk_bella_4",
+        ("Bella", "Ciao", "Ndo", "Scappi"),
+        "58ce4f43b8f32d915fd0adbb5d77add8cefae9364100a6b9669c31e36b03b277",
+    ),
+    (
+        "dusk_bella_5",
+        ("Bella", "Ciao", "Ndo", "Scappi", "Stop"),
+        "fe84f70d4cad8e5e1dd83019788ecd41a058bae90a8f7b4f351618372f82e4ee",
+    ),
+    (
+        "dusk_bella_6",
+        ("Bella", "Ciao", "Ndo", "Scappi", "Stop", "Pari"),
+        "e8d8f0f8b5503c6e3f67c5e28280e2f5adda8cc3f66d867704c0a678a3025fe6",
+    ),
 )
 
 
 def _txroot_cases() -> Iterator[Case]:
-    yield Case("empty", "no leaves: the root is 32 zero bytes", MerkleInput(()),
-               source=_DUSK_MERKLE_SOURCE, published_post=RootPost(merkle.EMPTY_NODE))
+    yield Case(
+        "empty",
+        "no leaves: the root is 32 zero bytes",
+        MerkleInput(()),
+        source=_DUSK_MERKLE_SOURCE,
+        published_post=RootPost(merkle.EMPTY_NODE),
+    )
     for name, words, root_hex in _DUSK_MERKLE_VECTORS:
         leaves = tuple(hashes.sha3_256(w.encode()) for w in words)
-        yield Case(name, f"{len(words)} leaves SHA3({', '.join(words)})", MerkleInput(leaves),
-                   source=_DUSK_MERKLE_SOURCE, published_post=RootPost(Hash32(bytes.fromhex(root_hex))))
+        yield Case(
+            name,
+            f"{len(words)} leaves SHA3({', '.join(words)})",
+            MerkleInput(leaves),
+            source=_DUSK_MERKLE_SOURCE,
+            published_post=RootPost(Hash32(bytes.fromhex(root_hex))),
+        )
     rng = random.Random(20)
     for count in (2, 7, 8, 9, 16, 17, 100):
         leaves = tuple(Hash32(rng.randbytes(32)) for _ in range(count))
         yield Case(f"random_{count}", f"{count} seeded random leaves", MerkleInput(leaves), seed=20)
     zero = Hash32(bytes(32))
     leaf = hashes.sha3_256(b"leaf")
-    yield Case("zero_right_leaf", "a zero leaf on the right is replaced by its left sibling",
-               MerkleInput((leaf, zero)))
-    yield Case("zero_left_leaf", "a zero leaf on the left hashes as 32 zero bytes",
-               MerkleInput((zero, leaf)))
-    yield Case("short_leaf", "a 31-byte leaf is rejected", MerkleInput((Hash32(bytes(31)),)),
-               expected_error="crypto.merkle_leaf_length")
+    yield Case(
+        "zero_right_leaf",
+        "a zero leaf on the right is replaced by its left sibling",
+        MerkleInput((leaf, zero)),
+    )
+    yield Case(
+        "zero_left_leaf",
+        "a zero leaf on the left hashes as 32 zero bytes",
+        MerkleInput((zero, leaf)),
+    )
+    yield Case(
+        "short_leaf",
+        "a 31-byte leaf is rejected",
+        MerkleInput((bytes(31),)),
+        expected_error="crypto.merkle_leaf_length",
+    )
 
 
 # --- encoding -----------------------------------------------------------------------------
@@ -157,18 +201,33 @@ def _uint_handler(type_name: str) -> Handler:
     def cases() -> Iterator[Case]:
         top = (1 << (8 * width)) - 1
         for name, value in (("zero", 0), ("one", 1), ("max", top), ("mid", top // 3)):
-            yield Case(name, f"{type_name} {value}", DecodeInput(encoding.encode_uint(value, width)))
+            yield Case(
+                name, f"{type_name} {value}", DecodeInput(encoding.encode_uint(value, width))
+            )
         yield Case("empty", "no bytes", DecodeInput(b""), expected_error="encoding.truncated")
         if width > 1:
-            yield Case("truncated", f"{width - 1} of {width} bytes",
-                       DecodeInput(bytes(width - 1)), expected_error="encoding.truncated")
-        yield Case("trailing", "one byte too many", DecodeInput(bytes(width + 1)),
-                   expected_error="encoding.trailing")
+            yield Case(
+                "truncated",
+                f"{width - 1} of {width} bytes",
+                DecodeInput(bytes(width - 1)),
+                expected_error="encoding.truncated",
+            )
+        yield Case(
+            "trailing",
+            "one byte too many",
+            DecodeInput(bytes(width + 1)),
+            expected_error="encoding.trailing",
+        )
 
     return Handler(
-        preset="general", component="encoding", name=type_name,
+        preset="general",
+        component="encoding",
+        name=type_name,
         intent=f"strict little-endian {type_name} decoding",
-        input_type=DecodeInput, post_type=UintPost, run=run, cases=cases,
+        input_type=DecodeInput,
+        post_type=UintPost,
+        run=run,
+        cases=cases,
     )
 
 
@@ -180,18 +239,39 @@ def _var_bytes_cases() -> Iterator[Case]:
     enc = encoding.encode_var_bytes
     yield Case("empty_value", "length 0", DecodeInput(enc(b"")))
     yield Case("three_bytes", "length 3", DecodeInput(enc(b"dsk")))
-    yield Case("at_bound", f"exactly {VAR_BYTES_BOUND} bytes", DecodeInput(enc(bytes(VAR_BYTES_BOUND))))
-    yield Case("no_prefix", "fewer than 4 bytes of prefix", DecodeInput(b"\x01\x00"),
-               expected_error="encoding.truncated")
-    yield Case("short_body", "prefix says 5, body has 4", DecodeInput(encoding.encode_u32(5) + bytes(4)),
-               expected_error="encoding.truncated")
-    yield Case("over_bound", f"prefix {VAR_BYTES_BOUND + 1} above the bound",
-               DecodeInput(encoding.encode_u32(VAR_BYTES_BOUND + 1) + bytes(VAR_BYTES_BOUND + 1)),
-               expected_error="encoding.overlong")
-    yield Case("huge_prefix", "prefix 2^32-1 with no body", DecodeInput(b"\xff\xff\xff\xff"),
-               expected_error="encoding.overlong")
-    yield Case("trailing", "one byte after the body", DecodeInput(enc(b"ab") + b"\x00"),
-               expected_error="encoding.trailing")
+    yield Case(
+        "at_bound", f"exactly {VAR_BYTES_BOUND} bytes", DecodeInput(enc(bytes(VAR_BYTES_BOUND)))
+    )
+    yield Case(
+        "no_prefix",
+        "fewer than 4 bytes of prefix",
+        DecodeInput(b"\x01\x00"),
+        expected_error="encoding.truncated",
+    )
+    yield Case(
+        "short_body",
+        "prefix says 5, body has 4",
+        DecodeInput(encoding.encode_u32(5) + bytes(4)),
+        expected_error="encoding.truncated",
+    )
+    yield Case(
+        "over_bound",
+        f"prefix {VAR_BYTES_BOUND + 1} above the bound",
+        DecodeInput(encoding.encode_u32(VAR_BYTES_BOUND + 1) + bytes(VAR_BYTES_BOUND + 1)),
+        expected_error="encoding.overlong",
+    )
+    yield Case(
+        "huge_prefix",
+        "prefix 2^32-1 with no body",
+        DecodeInput(b"\xff\xff\xff\xff"),
+        expected_error="encoding.overlong",
+    )
+    yield Case(
+        "trailing",
+        "one byte after the body",
+        DecodeInput(enc(b"ab") + b"\x00"),
+        expected_error="encoding.trailing",
+    )
 
 
 HANDLERS: tuple[Handler, ...] = (
@@ -200,15 +280,35 @@ HANDLERS: tuple[Handler, ...] = (
     _digest_handler("blake2b_512", hashes.blake2b_512, "BLAKE2b-512 (input of hash_to_scalar)", 3),
     _digest_handler("blake2s_256", hashes.blake2s_256, "BLAKE2s-256 (Kadcast ids)", 4),
     _digest_handler("blake3_256", hashes.blake3_256, "BLAKE3 (state root, pages, bloom)", 5),
-    Handler(preset="general", component="hashes", name="hash_to_scalar",
-            intent="BLAKE2b-512 little-endian mod r (tx id, payload hash, BLS H1)",
-            input_type=HashInput, post_type=ScalarPost, run=run_hash_to_scalar,
-            cases=_hash_to_scalar_cases),
-    Handler(preset="general", component="merkle", name="txroot",
-            intent="SHA3-256 binary Merkle root of txroot/faultroot, Dusk's Go-compatible rules",
-            input_type=MerkleInput, post_type=RootPost, run=run_txroot, cases=_txroot_cases),
+    Handler(
+        preset="general",
+        component="hashes",
+        name="hash_to_scalar",
+        intent="BLAKE2b-512 little-endian mod r (tx id, payload hash, BLS H1)",
+        input_type=HashInput,
+        post_type=ScalarPost,
+        run=run_hash_to_scalar,
+        cases=_hash_to_scalar_cases,
+    ),
+    Handler(
+        preset="general",
+        component="merkle",
+        name="txroot",
+        intent="SHA3-256 binary Merkle root of txroot/faultroot, Dusk's Go-compatible rules",
+        input_type=MerkleInput,
+        post_type=RootPost,
+        run=run_txroot,
+        cases=_txroot_cases,
+    ),
     *(_uint_handler(t) for t in ("u8", "u16", "u32", "u64")),
-    Handler(preset="general", component="encoding", name="var_bytes",
-            intent="u32-length-prefixed bytes with a bound, strict decoding",
-            input_type=DecodeInput, post_type=BytesPost, run=run_var_bytes, cases=_var_bytes_cases),
+    Handler(
+        preset="general",
+        component="encoding",
+        name="var_bytes",
+        intent="u32-length-prefixed bytes with a bound, strict decoding",
+        input_type=DecodeInput,
+        post_type=BytesPost,
+        run=run_var_bytes,
+        cases=_var_bytes_cases,
+    ),
 )
