@@ -1,0 +1,226 @@
+"""BLS signatures on BLS12-381 as Dusk uses them (spec/crypto.md §3; protocol-facts.md §5.1).
+
+Minimal-signature variant: public keys are G2 points (96 bytes compressed), signatures are
+G1 points (48 bytes). Dusk's ``bls12_381-bls`` V2 rules (Aegis onwards):
+
+- ``H0(m)`` = RFC 9380 ``hash_to_curve`` to G1, expand_message_xmd with SHA-256 and
+  :data:`H0_DST`;
+- ``H1(pk)`` = ``hash_to_scalar(H1_DST ‖ pk_bytes)`` (BLAKE2b-512, little-endian, mod r);
+- ``sign(sk, m) = sk·H0(m)``; ``sign_multisig(sk, pk, m) = H1(pk)·sk·H0(m)``;
+- ``aggregate_public_keys(pks) = Σ H1(pk_i)·pk_i`` (rogue-key safe);
+  ``aggregate_signatures(sigs) = Σ sig_i``;
+- ``verify(pk, m, sig)``: ``e(sig, g2) == e(H0(m), pk)``.
+
+Decoding rejects wrong lengths, bad flag bits, non-canonical coordinates, points off the
+curve, points outside the prime-order subgroup, and the identity, each with its own code.
+``verify*`` returns ``False`` for well-formed bytes that do not verify and raises
+:class:`~duskspec.errors.CryptoError` for malformed ones.
+
+The group arithmetic comes from a backend (:mod:`duskspec.crypto.bls_backends`) chosen at
+call time: :func:`use_backend` if active, else ``DUSKSPEC_CRYPTO`` (``fast`` by default).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from duskspec.crypto.bls_backends import BACKENDS, FIELD_MODULUS, Backend
+from duskspec.crypto.hashes import BLS_SCALAR_ORDER, blake2b_512, hash_to_scalar
+from duskspec.errors import CryptoError
+from duskspec.types import BlsPublicKey, BlsSignature
+
+#: Domain separation tag of ``H0`` (hash to G1), V2.
+H0_DST = b"BLS_SIG_BLS12381G1_XMD:SHA-256_DUSK_V2"
+
+#: Prefix of ``H1`` (public key to scalar), V2.
+H1_DST = b"BLS_SIG_BLS12381_SCALAR_SHA256_DUSK_H1_V2"
+
+#: Domain of :func:`keygen` (duskspec's own; Dusk draws keys from an RNG).
+KEYGEN_DST = b"DUSKSPEC_BLS_KEYGEN_V1"
+
+PUBLIC_KEY_SIZE = 96
+SIGNATURE_SIZE = 48
+
+#: Environment variable selecting the backend, and its default.
+BACKEND_ENV = "DUSKSPEC_CRYPTO"
+DEFAULT_BACKEND = "fast"
+
+_override: contextvars.ContextVar[str | None] = contextvars.ContextVar("bls_backend", default=None)
+
+_COMPRESSED = 0x80
+_INFINITY = 0x40
+_SIGN = 0x20
+
+
+# --- backend selection --------------------------------------------------------------------
+
+
+def backend_name() -> str:
+    """The backend the next call will use."""
+    return _override.get() or os.environ.get(BACKEND_ENV) or DEFAULT_BACKEND
+
+
+def backend() -> Backend:
+    name = backend_name()
+    if name not in BACKENDS:
+        raise CryptoError(
+            "crypto.unknown_backend", f"{name!r}; known: {', '.join(sorted(BACKENDS))}"
+        )
+    return BACKENDS[name]
+
+
+@contextmanager
+def use_backend(name: str) -> Iterator[None]:
+    """Run the block with backend ``name`` (``fast`` or ``reference``)."""
+    if name not in BACKENDS:
+        raise CryptoError(
+            "crypto.unknown_backend", f"{name!r}; known: {', '.join(sorted(BACKENDS))}"
+        )
+    token = _override.set(name)
+    try:
+        yield
+    finally:
+        _override.reset(token)
+
+
+# --- decoding -----------------------------------------------------------------------------
+
+
+def _check_encoding(data: bytes, kind: str) -> None:
+    """Flag bits and canonical coordinates of a compressed point (ZCash format).
+
+    ``kind`` is ``public_key`` or ``signature``; the identity gets its own code."""
+    flags = data[0]
+    if not flags & _COMPRESSED:
+        raise CryptoError(f"crypto.bls_{kind}_invalid", "the compression flag is not set")
+    body = bytes([flags & 0x1F]) + data[1:]
+    if flags & _INFINITY:
+        if flags & _SIGN or any(body):
+            raise CryptoError(f"crypto.bls_{kind}_invalid", "a non-canonical point at infinity")
+        raise CryptoError(f"crypto.bls_{kind}_identity", "the identity is not a valid point here")
+    # Every base-field coordinate must be below q (G2 has two, 48 bytes each).
+    for offset in range(0, len(body), 48):
+        if int.from_bytes(body[offset : offset + 48], "big") >= FIELD_MODULUS:
+            raise CryptoError(f"crypto.bls_{kind}_invalid", "a coordinate is not below q")
+
+
+def decode_public_key(pk: bytes) -> Any:
+    """The G2 point of a public key, with every check Dusk's ``PublicKey::is_valid`` makes."""
+    if len(pk) != PUBLIC_KEY_SIZE:
+        raise CryptoError(
+            "crypto.bls_public_key_length", f"{len(pk)} bytes, expected {PUBLIC_KEY_SIZE}"
+        )
+    _check_encoding(pk, "public_key")
+    be = backend()
+    point = be.g2_decompress(pk)
+    if point is None:
+        raise CryptoError("crypto.bls_public_key_invalid", "x is not on the curve")
+    if not be.g2_in_subgroup(point):
+        raise CryptoError("crypto.bls_public_key_subgroup", "not in the prime-order subgroup")
+    return point
+
+
+def decode_signature(sig: bytes) -> Any:
+    """The G1 point of a signature, with every check Dusk's ``Signature::is_valid`` makes."""
+    if len(sig) != SIGNATURE_SIZE:
+        raise CryptoError(
+            "crypto.bls_signature_length", f"{len(sig)} bytes, expected {SIGNATURE_SIZE}"
+        )
+    _check_encoding(sig, "signature")
+    be = backend()
+    point = be.g1_decompress(sig)
+    if point is None:
+        raise CryptoError("crypto.bls_signature_invalid", "x is not on the curve")
+    if not be.g1_in_subgroup(point):
+        raise CryptoError("crypto.bls_signature_subgroup", "not in the prime-order subgroup")
+    return point
+
+
+def _check_secret_key(sk: int) -> None:
+    if not 0 < sk < BLS_SCALAR_ORDER:
+        raise CryptoError("crypto.bls_secret_key_range", "a secret key is an integer in [1, r)")
+
+
+# --- keys ---------------------------------------------------------------------------------
+
+
+def keygen(seed: bytes) -> tuple[int, BlsPublicKey]:
+    """A deterministic key pair: ``sk = 1 + (BLAKE2b-512(KEYGEN_DST ‖ seed) mod (r - 1))``,
+    read little-endian, so ``sk`` is never zero; ``pk = sk·g2``."""
+    wide = int.from_bytes(blake2b_512(KEYGEN_DST + seed), "little")
+    sk = 1 + wide % (BLS_SCALAR_ORDER - 1)
+    return sk, public_key(sk)
+
+
+def public_key(sk: int) -> BlsPublicKey:
+    _check_secret_key(sk)
+    be = backend()
+    return BlsPublicKey(be.g2_compress(be.g2_generator_mul(sk)))
+
+
+def h1(pk: BlsPublicKey) -> int:
+    """``H1(pk) = hash_to_scalar(H1_DST ‖ pk_bytes)``: the multisignature weight of ``pk``."""
+    return hash_to_scalar(H1_DST + pk)
+
+
+def hash_to_g1(msg: bytes) -> bytes:
+    """``H0(msg)``, compressed (exposed for vectors and the bench)."""
+    be = backend()
+    return be.g1_compress(be.hash_to_g1(msg, H0_DST))
+
+
+# --- signatures ---------------------------------------------------------------------------
+
+
+def sign(sk: int, msg: bytes) -> BlsSignature:
+    """``sk·H0(msg)``."""
+    _check_secret_key(sk)
+    be = backend()
+    return BlsSignature(be.g1_compress(be.g1_mul(be.hash_to_g1(msg, H0_DST), sk)))
+
+
+def verify(pk: BlsPublicKey, msg: bytes, sig: BlsSignature) -> bool:
+    """``e(sig, g2) == e(H0(msg), pk)``; raises on malformed ``pk`` or ``sig``."""
+    pk_point = decode_public_key(pk)
+    sig_point = decode_signature(sig)
+    be = backend()
+    return be.pairing_check(sig_point, be.hash_to_g1(msg, H0_DST), pk_point)
+
+
+def sign_multisig(sk: int, pk: BlsPublicKey, msg: bytes) -> BlsSignature:
+    """``H1(pk)·sk·H0(msg)``: a vote, verified against ``aggregate_public_keys([pk])``."""
+    _check_secret_key(sk)
+    decode_public_key(pk)
+    be = backend()
+    weight = h1(pk) * sk % BLS_SCALAR_ORDER
+    return BlsSignature(be.g1_compress(be.g1_mul(be.hash_to_g1(msg, H0_DST), weight)))
+
+
+def aggregate_public_keys(pks: Sequence[BlsPublicKey]) -> BlsPublicKey:
+    """``Σ H1(pk_i)·pk_i`` over ``pks`` (repetitions count again, as in Dusk)."""
+    if not pks:
+        raise CryptoError("crypto.bls_no_keys", "cannot aggregate an empty list of public keys")
+    be = backend()
+    weighted = [be.g2_mul(decode_public_key(pk), h1(pk)) for pk in pks]
+    return BlsPublicKey(be.g2_compress(be.g2_sum(weighted)))
+
+
+def aggregate_signatures(sigs: Sequence[BlsSignature]) -> BlsSignature:
+    """``Σ sig_i`` in G1. The sum is returned even if it is the identity; verifying it
+    then raises ``crypto.bls_signature_identity``."""
+    if not sigs:
+        raise CryptoError(
+            "crypto.bls_no_signatures", "cannot aggregate an empty list of signatures"
+        )
+    be = backend()
+    return BlsSignature(be.g1_compress(be.g1_sum([decode_signature(s) for s in sigs])))
+
+
+def verify_multisig(apk: BlsPublicKey, msg: bytes, sig: BlsSignature) -> bool:
+    """Verify an aggregate (or single multisig) signature against an aggregate key. The
+    check is the plain one; the H1 weights are already inside ``apk`` and ``sig``."""
+    return verify(apk, msg, sig)
