@@ -1,0 +1,87 @@
+"""Broadcast by height delegation with beta redundancy (spec/network.md §5).
+
+Dusk: ``kadcast/src/kbucket.rs::extract``, ``src/lib.rs::broadcast`` and
+``src/handling.rs::handle_broadcast``. A node that sends a message at height ``h`` to a
+delegate makes that delegate responsible for the subtree of ids that agree with the
+delegate on every bit from ``h`` up; the delegate covers it through its buckets ``< h``.
+The TLA+ model ``models/tla/Kadcast.tla`` checks this with ``Originate`` and
+``ReceiveBroadcast``.
+
+Which beta entries of a bucket are chosen is a pure function of an explicit seed
+(Dusk shuffles with the thread RNG): see :func:`delegate_rank`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from duskspec.crypto.hashes import blake2s_256
+from duskspec.encoding import encode_u8, encode_u64
+from duskspec.errors import NetworkError
+from duskspec.network.kadcast.params import BUCKET_COUNT
+from duskspec.network.kadcast.table import Bucket, RoutingTable
+from duskspec.network.kadcast.wire import PeerInfo
+
+
+@dataclass(frozen=True)
+class Delegation:
+    """Send the broadcast to ``peer`` with height ``height``."""
+
+    peer: PeerInfo
+    height: int
+
+
+def delegate_rank(
+    seed: int, own_id: bytes, message_id: bytes, height: int, peer_id: bytes
+) -> bytes:
+    """Rule N5.3: ``BLAKE2s-256(seed_u64_le ‖ own_id ‖ message_id ‖ height_u8 ‖ peer_id)``.
+    The beta entries with the smallest rank (bytes compared lexicographically) are chosen."""
+    return blake2s_256(encode_u64(seed) + own_id + message_id + encode_u8(height) + peer_id)
+
+
+def pick_delegates(
+    bucket: Bucket, beta: int, seed: int, own_id: bytes, message_id: bytes, height: int
+) -> tuple[PeerInfo, ...]:
+    """Rule N5.3: a bucket of at most ``beta`` entries gives all of them, least recently
+    seen first; a larger bucket gives its ``beta`` smallest-ranked entries, in rank order."""
+    if len(bucket.entries) <= beta:
+        return tuple(e.peer for e in bucket.entries)
+    ranked = sorted(
+        bucket.entries,
+        key=lambda e: delegate_rank(seed, own_id, message_id, height, e.peer.node_id),
+    )
+    return tuple(e.peer for e in ranked[:beta])
+
+
+def extract(
+    table: RoutingTable, max_height: int, beta: int, seed: int, message_id: bytes
+) -> tuple[Delegation, ...]:
+    """Rule N5.1: for every bucket of height ``<= max_height``, from the highest down, up to
+    ``beta`` delegates, each told the height of the bucket it was picked from."""
+    if max_height < 0:
+        raise NetworkError("network.bad_height", "extract needs a height >= 0")
+    delegations: list[Delegation] = []
+    for height in range(min(max_height, BUCKET_COUNT - 1), -1, -1):
+        bucket = table.buckets[height]
+        if bucket.entries:
+            peers = pick_delegates(bucket, beta, seed, table.root, message_id, height)
+            delegations.extend(Delegation(peer, height) for peer in peers)
+    return tuple(delegations)
+
+
+def originate_targets(
+    table: RoutingTable, beta: int, seed: int, message_id: bytes, height: int | None = None
+) -> tuple[Delegation, ...]:
+    """Rule N5.1: a new broadcast goes to every bucket (or those ``<= height`` when the
+    caller limits it, as Dusk's ``broadcast(msg, Some(h))`` does)."""
+    return extract(table, BUCKET_COUNT - 1 if height is None else height, beta, seed, message_id)
+
+
+def forward_targets(
+    table: RoutingTable, received_height: int, beta: int, seed: int, message_id: bytes
+) -> tuple[Delegation, ...]:
+    """Rule N5.2: a broadcast received at height ``h > 0`` goes on to the buckets
+    ``0..h-1``, strictly below; at height 0 it stops."""
+    if received_height == 0:
+        return ()
+    return extract(table, received_height - 1, beta, seed, message_id)

@@ -1,0 +1,52 @@
+"""Joining the network and keeping the table fresh (spec/network.md §6).
+
+Dusk: ``kadcast/src/maintainer.rs`` (bootstrap, bucket refresh, idle removal) and
+``src/handling.rs::handle_nodes`` (recursive discovery). These functions only decide *whom*
+to ask *what*; :mod:`duskspec.network.kadcast.node` turns the answers into messages.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+from duskspec.network.kadcast import table as rt
+from duskspec.network.kadcast.distance import id_int, key_at_distance
+from duskspec.network.kadcast.params import KadcastParams
+from duskspec.network.kadcast.wire import PeerInfo
+
+
+def needs_bootstrap(table: rt.RoutingTable, now: int, params: KadcastParams) -> bool:
+    """Rule N6.1: a node with fewer than ``min_peers`` alive peers asks its bootstrap nodes
+    for the peers closest to its own id (``FIND_NODES(own id)``), every 30 s until it has
+    enough."""
+    return len(rt.alive_peers(table, now, params)) < params.min_peers
+
+
+def discovery_targets(
+    table: rt.RoutingTable, peers: tuple[PeerInfo, ...], params: KadcastParams
+) -> tuple[PeerInfo, ...]:
+    """Rule N6.2 (recursive discovery): of the first ``2K`` peers of a NODES reply other
+    than this node, those that are unknown and whose bucket is not full; each is then sent
+    ``FIND_NODES(its own id)``, which both introduces this node and asks for more peers.
+    This is the iterative lookup: every answer widens the next round of questions."""
+    others = [p for p in peers if p.node_id != table.root][: params.max_nodes_per_reply]
+    return tuple(p for p in others if rt.has_room_for_new(table, p.node_id, params))
+
+
+def lookup_peers(
+    table: rt.RoutingTable, target: bytes, now: int, params: KadcastParams
+) -> tuple[PeerInfo, ...]:
+    """Rule N6.3: the ``alpha`` alive peers closest to ``target`` are asked first. Dusk takes
+    the first ``alpha`` alive peers in hash-map order; closest-first is the deterministic
+    choice Kademlia's lookup makes."""
+    goal = id_int(target)
+    alive = rt.alive_peers(table, now, params)
+    return tuple(heapq.nsmallest(params.alpha, alive, key=lambda p: id_int(p.node_id) ^ goal))
+
+
+def refresh_targets(table: rt.RoutingTable, now: int, params: KadcastParams) -> tuple[bytes, ...]:
+    """Rule N6.3: for every empty or idle bucket ``h``, the key at distance ``h`` from this
+    node (``get_at_distance``) is looked up."""
+    return tuple(
+        key_at_distance(table.root, h) for h in rt.idle_or_empty_heights(table, now, params)
+    )

@@ -1,0 +1,281 @@
+"""One Kadcast peer as a pure machine for :mod:`duskspec.network.sim` (spec/network.md §6).
+
+``kadcast_machine(state, event) -> (state, outputs)`` is the overlay handler. Payloads on the
+simulated wire are decoded :mod:`~duskspec.network.kadcast.wire` messages (their byte size is
+:func:`~duskspec.network.kadcast.wire.encoded_size`), so the simulator never re-parses
+bytes; :func:`~duskspec.network.kadcast.wire.decode_message` is what a real node runs first.
+
+Simulated node ``i`` lives at IPv4 ``10.a.b.c`` (``i = a·2^16 + b·2^8 + c``), UDP port
+:data:`SIM_PORT`, so its Kadcast id is derived from its address exactly as Dusk derives it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+from duskspec.errors import NetworkError
+from duskspec.network import sim
+from duskspec.network.kadcast import lookup
+from duskspec.network.kadcast import table as rt
+from duskspec.network.kadcast.broadcast import forward_targets, originate_targets
+from duskspec.network.kadcast.ids import NodeId, Nonce, compute_id, generate_nonce, verify_nonce
+from duskspec.network.kadcast.params import MAINNET, KadcastParams
+from duskspec.network.kadcast.wire import (
+    PROTOCOL_VERSION,
+    Broadcast,
+    FindNodes,
+    Header,
+    Message,
+    Nodes,
+    PeerInfo,
+    Ping,
+    Pong,
+    Version,
+    encoded_size,
+    ray_id,
+)
+
+#: Default UDP port of the simulated nodes.
+SIM_PORT = 9000
+#: Timer tags.
+BOOTSTRAP, MAINTAIN = "bootstrap", "maintain"
+
+Outputs = tuple[Any, ...]
+
+
+def sim_ip(index: int) -> bytes:
+    """The IPv4 address of simulated node ``index`` (10.0.0.0/8)."""
+    return bytes((10, (index >> 16) & 0xFF, (index >> 8) & 0xFF, index & 0xFF))
+
+
+def sim_index(ip: bytes) -> int:
+    """Inverse of :func:`sim_ip`."""
+    if len(ip) != 4 or ip[0] != 10:
+        raise NetworkError("network.unknown_address", f"{ip.hex()} is not a simulated node")
+    return int.from_bytes(ip[1:], "big")
+
+
+@dataclass(frozen=True)
+class KadcastNode:
+    ip: bytes
+    header: Header
+    table: rt.RoutingTable
+    params: KadcastParams
+    #: Seeds the choice of broadcast delegates (rule N5.3).
+    seed: int
+    #: Addresses (ip, port) of the bootstrap nodes.
+    bootstrap: tuple[tuple[bytes, int], ...] = ()
+    #: Ids of the broadcasts already delivered (duplicate suppression, rule N5.4).
+    delivered: frozenset[bytes] = frozenset()
+    #: Peers sent a discovery FIND_NODES since the last bucket refresh (rule N6.2).
+    asked: frozenset[bytes] = frozenset()
+    version: Version = PROTOCOL_VERSION
+
+    @property
+    def peer(self) -> PeerInfo:
+        return PeerInfo(self.ip, self.header.sender_port, self.header.node_id)
+
+
+def new_node(
+    index: int,
+    *,
+    network_id: int = 1,
+    seed: int = 0,
+    bootstrap: Sequence[int] = (),
+    params: KadcastParams = MAINNET,
+    port: int = SIM_PORT,
+) -> KadcastNode:
+    """Simulated node ``index``: id from its address, nonce by proof of work (rule N1.4).
+    Every node of one simulation uses the same ``port``; changing it changes every id."""
+    ip = sim_ip(index)
+    node_id = compute_id(ip, port)
+    nonce = _nonce(node_id, params.difficulty_produced_bits)
+    header = Header(node_id, nonce, port, network_id)
+    boots = tuple((sim_ip(b), port) for b in bootstrap)
+    return KadcastNode(ip, header, rt.RoutingTable(node_id), params, seed, boots)
+
+
+@lru_cache(maxsize=65536)
+def _nonce(node_id: bytes, bits: int) -> Nonce:
+    return generate_nonce(node_id, bits)
+
+
+@lru_cache(maxsize=65536)
+def _valid_identity(ip: bytes, port: int, node_id: bytes, nonce: bytes) -> bool:
+    return compute_id(ip, port) == node_id and verify_nonce(node_id, nonce)
+
+
+def version_matches(version: Version, required: Version = PROTOCOL_VERSION) -> bool:
+    """Rule N3.5: semver caret match (``VersionReq "1.0.0"`` is ``^1.0.0``): same major,
+    and not older than ``required``."""
+    same_major = version.major == required.major
+    return same_major and (version.minor, version.patch) >= (required.minor, required.patch)
+
+
+def _send(peer_ip: bytes, message: Message, msg_id: bytes | None = None, hops: int = 1) -> sim.Send:
+    return sim.Send(sim_index(peer_ip), message, encoded_size(message), msg_id, hops)
+
+
+# --- the machine --------------------------------------------------------------------------
+
+
+def kadcast_machine(state: KadcastNode, event: Any) -> tuple[KadcastNode, Outputs]:
+    """The overlay handler: one function per event kind."""
+    kind = type(event)
+    if kind is sim.Receive:
+        return receive(state, event)
+    if kind is sim.Originate:
+        return originate(state, event)
+    if kind is sim.Timer:
+        return on_timer(state, event)
+    if kind is sim.Start:
+        return maintain_bootstrap(state, event.now)
+    raise NetworkError("network.unknown_event", kind.__name__)
+
+
+def check_header(state: KadcastNode, message: Message, source_ip: bytes) -> PeerInfo:
+    """Rule N3.4: the sender is on our network, its id is derived from the packet's source
+    address and its header port (``PeerNode::verify_header``) with a valid nonce, and
+    non-broadcast messages carry a compatible version."""
+    header = message.header
+    if header.network_id != state.header.network_id:
+        raise NetworkError("network.wrong_network", f"network id {header.network_id}")
+    if not _valid_identity(source_ip, header.sender_port, header.node_id, header.nonce):
+        raise NetworkError("network.id_mismatch", "id not derived from the source address")
+    if not isinstance(message, Broadcast) and not version_matches(message.version):
+        raise NetworkError("network.version_mismatch", f"version {message.version}")
+    return PeerInfo(source_ip, header.sender_port, header.node_id)
+
+
+def receive(state: KadcastNode, event: sim.Receive) -> tuple[KadcastNode, Outputs]:
+    """A message from node ``event.source``: update the table, then answer it."""
+    message: Message = event.payload
+    peer = check_header(state, message, sim_ip(event.source))
+    state, pings = handle_peer(state, message, peer, event.now)
+    if isinstance(message, Broadcast):
+        state, outputs = receive_broadcast(state, message, event.hops)
+    else:
+        state, outputs = handle_request(state, message, peer)
+    return state, pings + outputs
+
+
+def handle_peer(
+    state: KadcastNode, message: Message, peer: PeerInfo, now: int
+) -> tuple[KadcastNode, Outputs]:
+    """Rule N4.9: a non-broadcast message inserts or refreshes its sender; a broadcast
+    refreshes a known sender and PINGs an unknown one; a flagged LRU entry is PINGed."""
+    params = state.params
+    if not isinstance(message, Broadcast):
+        table, result = rt.insert(state.table, peer, now, params)
+    elif rt.has_peer(state.table, peer.node_id):
+        table, result = rt.refresh(state.table, peer, now, params)
+    else:
+        return state, (_send(peer.ip, Ping(state.header, state.version)),)
+    pings = (_send(result.ping.ip, Ping(state.header, state.version)),) if result.ping else ()
+    return replace(state, table=table), pings
+
+
+def handle_request(
+    state: KadcastNode, message: Message, peer: PeerInfo
+) -> tuple[KadcastNode, Outputs]:
+    """Rule N6.4: PING gets PONG; FIND_NODES gets the K closest known peers to its target;
+    NODES starts recursive discovery (rule N6.2); PONG needs nothing more."""
+    if isinstance(message, Ping):
+        return state, (_send(peer.ip, Pong(state.header, state.version)),)
+    if isinstance(message, FindNodes):
+        closest = rt.closest_peers(state.table, message.target, state.params.k)
+        return state, (_send(peer.ip, Nodes(state.header, state.version, closest)),)
+    if isinstance(message, Nodes):
+        return discover(state, message.peers)
+    return state, ()
+
+
+def discover(state: KadcastNode, peers: tuple[PeerInfo, ...]) -> tuple[KadcastNode, Outputs]:
+    """Rule N6.2: send FIND_NODES(its id) to every peer worth asking that was not already
+    asked since the last bucket refresh."""
+    targets = lookup.discovery_targets(state.table, peers, state.params)
+    fresh = [p for p in targets if p.node_id not in state.asked]
+    if not fresh:
+        return state, ()
+    state = replace(state, asked=state.asked | {p.node_id for p in fresh})
+    return state, tuple(
+        _send(p.ip, FindNodes(state.header, state.version, p.node_id)) for p in fresh
+    )
+
+
+def originate(state: KadcastNode, event: sim.Originate) -> tuple[KadcastNode, Outputs]:
+    """Rule N5.1 (TLA+ ``Originate``): send a new broadcast to beta delegates of every
+    bucket, each with the height of its bucket."""
+    frame: bytes = event.payload
+    message_id = ray_id(frame)
+    state = replace(state, delivered=state.delivered | {message_id})
+    targets = originate_targets(state.table, state.params.beta, state.seed, message_id)
+    return state, _delegate(state, targets, frame, message_id, hops=1)
+
+
+def receive_broadcast(
+    state: KadcastNode, message: Broadcast, hops: int
+) -> tuple[KadcastNode, Outputs]:
+    """Rules N5.2 and N5.4 (TLA+ ``ReceiveBroadcast``): deliver a broadcast the first time
+    it arrives and forward it to beta delegates of each bucket below its height; a message
+    id already delivered is dropped."""
+    message_id = ray_id(message.frame)
+    if message_id in state.delivered:
+        return state, ()
+    state = replace(state, delivered=state.delivered | {message_id})
+    deliver = sim.Deliver(message.frame, message_id, hops)
+    if not state.params.auto_propagate:
+        return state, (deliver,)
+    params = state.params
+    targets = forward_targets(state.table, message.height, params.beta, state.seed, message_id)
+    return state, (deliver, *_delegate(state, targets, message.frame, message_id, hops + 1))
+
+
+def _delegate(
+    state: KadcastNode, targets: Sequence[Any], frame: bytes, message_id: bytes, hops: int
+) -> Outputs:
+    by_height: dict[int, Broadcast] = {}
+    sends = []
+    for target in targets:
+        message = by_height.get(target.height)
+        if message is None:
+            message = by_height[target.height] = Broadcast(state.header, target.height, frame)
+        sends.append(_send(target.peer.ip, message, message_id, hops))
+    return tuple(sends)
+
+
+def on_timer(state: KadcastNode, event: sim.Timer) -> tuple[KadcastNode, Outputs]:
+    if event.tag == MAINTAIN:
+        return maintain_buckets(state, event.now)
+    return maintain_bootstrap(state, event.now)
+
+
+def maintain_bootstrap(state: KadcastNode, now: int) -> tuple[KadcastNode, Outputs]:
+    """Rule N6.1: below ``min_peers``, ask the bootstrap nodes and retry in 30 s; otherwise
+    sleep until the next bucket refresh."""
+    params = state.params
+    if not lookup.needs_bootstrap(state.table, now, params):
+        return state, (sim.SetTimer(now + params.bucket_ttl_us, MAINTAIN),)
+    ask = FindNodes(state.header, state.version, state.header.node_id)
+    sends = tuple(_send(ip, ask) for ip, _port in state.bootstrap if ip != state.ip)
+    return state, (*sends, sim.SetTimer(now + params.bootstrap_retry_us, BOOTSTRAP))
+
+
+def maintain_buckets(state: KadcastNode, now: int) -> tuple[KadcastNode, Outputs]:
+    """Rule N6.3: look up a key in every empty or idle bucket (alpha closest alive peers
+    and the bootstrap nodes), PING the idle peers and drop them, then check the bootstrap."""
+    params = state.params
+    sends: list[sim.Send] = []
+    boot_ips = [ip for ip, _port in state.bootstrap if ip != state.ip]
+    for target in lookup.refresh_targets(state.table, now, params):
+        asked = [p.ip for p in lookup.lookup_peers(state.table, target, now, params)] + boot_ips
+        ask = FindNodes(state.header, state.version, NodeId(target))
+        sends.extend(_send(ip, ask) for ip in asked)
+    ping = Ping(state.header, state.version)
+    sends.extend(_send(p.ip, ping) for p in rt.idle_peers(state.table, now, params))
+    state = replace(state, table=rt.remove_idle(state.table, now, params), asked=frozenset())
+    state, more = maintain_bootstrap(state, now)
+    return state, (*sends, *more)

@@ -1,0 +1,304 @@
+"""The Kadcast routing table, as pure functions over immutable values (spec/network.md §4).
+
+Dusk: ``kadcast/src/kbucket.rs`` (the tree) and ``src/kbucket/bucket.rs`` (one bucket).
+A table holds one bucket per height 0..127. A bucket keeps at most K entries ordered from
+least to most recently seen, and at most one *pending* entry waiting for a slot. Times are
+integer microseconds given by the caller; nothing here reads a clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from enum import Enum
+
+from duskspec.errors import NetworkError
+from duskspec.network.kadcast.distance import bucket_height, id_int
+from duskspec.network.kadcast.ids import NodeId
+from duskspec.network.kadcast.params import BUCKET_COUNT, KadcastParams
+from duskspec.network.kadcast.wire import PeerInfo
+
+
+@dataclass(frozen=True)
+class TableEntry:
+    peer: PeerInfo
+    #: Virtual time the peer was last heard from.
+    seen_at: int
+    #: Set when the entry, as least recently seen of a full bucket, was pinged for eviction.
+    evict_requested_at: int | None = None
+
+
+@dataclass(frozen=True)
+class Bucket:
+    #: Front = least recently seen; back = most recently seen.
+    entries: tuple[TableEntry, ...] = ()
+    pending: TableEntry | None = None
+
+
+EMPTY_BUCKET = Bucket()
+
+
+@dataclass(frozen=True)
+class RoutingTable:
+    root: NodeId
+    #: One bucket per height, index = height.
+    buckets: tuple[Bucket, ...] = (EMPTY_BUCKET,) * BUCKET_COUNT
+
+
+class InsertOutcome(Enum):
+    INSERTED = "inserted"
+    UPDATED = "updated"
+    PENDING = "pending"
+    FULL = "full"
+    NO_ACTION = "no_action"
+
+
+@dataclass(frozen=True)
+class InsertResult:
+    outcome: InsertOutcome
+    #: The least recently seen entry this step flagged for eviction; the caller PINGs it.
+    ping: PeerInfo | None = None
+
+
+def is_alive(entry: TableEntry, now: int, params: KadcastParams) -> bool:
+    """Rule N4.1: an entry is alive while it was seen less than ``node_ttl`` ago."""
+    return now - entry.seen_at < params.node_ttl_us
+
+
+# --- one bucket ---------------------------------------------------------------------------
+
+
+def _position(bucket: Bucket, node_id: bytes) -> int | None:
+    for index, entry in enumerate(bucket.entries):
+        if entry.peer.node_id == node_id:
+            return index
+    return None
+
+
+def _refresh_entry(bucket: Bucket, node_id: bytes, now: int) -> Bucket | None:
+    """Move a known entry to the back, mark it seen now and clear its eviction flag."""
+    index = _position(bucket, node_id)
+    if index is None:
+        return None
+    entry = replace(bucket.entries[index], seen_at=now, evict_requested_at=None)
+    rest = bucket.entries[:index] + bucket.entries[index + 1 :]
+    return Bucket((*rest, entry), bucket.pending)
+
+
+def _insert_pending(bucket: Bucket, now: int, params: KadcastParams) -> Bucket:
+    """Move the pending entry into a bucket with room; a dead pending entry is dropped."""
+    if len(bucket.entries) >= params.k or bucket.pending is None:
+        return bucket
+    if is_alive(bucket.pending, now, params):
+        return Bucket((*bucket.entries, bucket.pending), None)
+    return Bucket(bucket.entries, None)
+
+
+def _try_perform_eviction(bucket: Bucket, now: int, params: KadcastParams) -> Bucket:
+    """Rule N4.4: in a full bucket, flag a dead front entry for a check ping; evict a front
+    entry flagged at least ``node_evict_after`` ago and let the pending entry in."""
+    if len(bucket.entries) < params.k:
+        return bucket
+    front = bucket.entries[0]
+    if front.evict_requested_at is not None:
+        if now - front.evict_requested_at < params.node_evict_after_us:
+            return bucket
+        return _insert_pending(Bucket(bucket.entries[1:], bucket.pending), now, params)
+    if is_alive(front, now, params):
+        return bucket
+    flagged = replace(front, evict_requested_at=now)
+    return Bucket((flagged, *bucket.entries[1:]), bucket.pending)
+
+
+def _flagged_front(bucket: Bucket) -> TableEntry | None:
+    front = bucket.entries[0] if bucket.entries else None
+    return front if front is not None and front.evict_requested_at is not None else None
+
+
+def _newly_flagged(before: Bucket, after: Bucket) -> PeerInfo | None:
+    """Rule N4.3: the front entry to PING, if this step flagged it. Dusk PINGs the flagged
+    entry again on every later message from that bucket; in a simulation where many entries
+    expire together that feeds back (each PING draws a PONG that draws a PING) and grows
+    without bound, so the reference PINGs once, when it flags."""
+    flagged = _flagged_front(after)
+    if flagged is None:
+        return None
+    earlier = _flagged_front(before)
+    if earlier is not None and earlier.peer.node_id == flagged.peer.node_id:
+        return None
+    return flagged.peer
+
+
+def bucket_insert(
+    bucket: Bucket, peer: PeerInfo, now: int, params: KadcastParams
+) -> tuple[Bucket, InsertResult]:
+    """Rules N4.2-N4.5 for one bucket (``Bucket::insert``)."""
+    refreshed = _refresh_entry(bucket, peer.node_id, now)
+    if refreshed is not None:
+        updated = _try_perform_eviction(refreshed, now, params)
+        return updated, InsertResult(InsertOutcome.UPDATED, _newly_flagged(bucket, updated))
+    checked = _try_perform_eviction(bucket, now, params)
+    promoted = _refresh_entry(checked, peer.node_id, now)
+    if promoted is not None:
+        # The eviction just let this very peer in from pending: it is now known (Dusk would
+        # try to add it a second time).
+        return promoted, InsertResult(InsertOutcome.UPDATED, _newly_flagged(bucket, promoted))
+    if len(checked.entries) < params.k:
+        inserted = Bucket((*checked.entries, TableEntry(peer, now)), checked.pending)
+        return inserted, InsertResult(InsertOutcome.INSERTED)
+    if is_alive(checked.entries[0], now, params):
+        return checked, InsertResult(InsertOutcome.FULL)
+    waiting = Bucket(checked.entries, TableEntry(peer, now))
+    return waiting, InsertResult(InsertOutcome.PENDING, _newly_flagged(bucket, waiting))
+
+
+def bucket_refresh(
+    bucket: Bucket, peer: PeerInfo, now: int, params: KadcastParams
+) -> tuple[Bucket, InsertResult]:
+    """Rule N4.6: refresh a known entry only (``Bucket::refresh``); unknown: no action."""
+    refreshed = _refresh_entry(bucket, peer.node_id, now)
+    if refreshed is None:
+        return bucket, InsertResult(InsertOutcome.NO_ACTION)
+    updated = _try_perform_eviction(refreshed, now, params)
+    return updated, InsertResult(InsertOutcome.UPDATED, _newly_flagged(bucket, updated))
+
+
+# --- the table ----------------------------------------------------------------------------
+
+
+def height_of(table: RoutingTable, node_id: bytes) -> int:
+    """The bucket height of ``node_id``; the root itself has none (``network.self_insert``)."""
+    height = bucket_height(table.root, node_id)
+    if height is None:
+        raise NetworkError("network.self_insert", "a node never holds its own id")
+    return height
+
+
+def _with_bucket(table: RoutingTable, height: int, bucket: Bucket) -> RoutingTable:
+    buckets = (*table.buckets[:height], bucket, *table.buckets[height + 1 :])
+    return RoutingTable(table.root, buckets)
+
+
+def insert(
+    table: RoutingTable, peer: PeerInfo, now: int, params: KadcastParams
+) -> tuple[RoutingTable, InsertResult]:
+    """Rule N4.2: insert or refresh ``peer`` in its bucket (``Tree::insert``)."""
+    height = height_of(table, peer.node_id)
+    bucket, result = bucket_insert(table.buckets[height], peer, now, params)
+    return _with_bucket(table, height, bucket), result
+
+
+def refresh(
+    table: RoutingTable, peer: PeerInfo, now: int, params: KadcastParams
+) -> tuple[RoutingTable, InsertResult]:
+    """Rule N4.6: refresh ``peer`` if the table holds it (``Tree::refresh``)."""
+    height = height_of(table, peer.node_id)
+    bucket, result = bucket_refresh(table.buckets[height], peer, now, params)
+    return _with_bucket(table, height, bucket), result
+
+
+def remove_idle(table: RoutingTable, now: int, params: KadcastParams) -> RoutingTable:
+    """Rule N4.7: drop entries that are no longer alive, then let pending entries in."""
+    buckets = tuple(
+        _insert_pending(
+            Bucket(tuple(e for e in b.entries if is_alive(e, now, params)), b.pending), now, params
+        )
+        for b in table.buckets
+    )
+    return RoutingTable(table.root, buckets)
+
+
+def remove_peer(
+    table: RoutingTable, node_id: bytes, now: int, params: KadcastParams
+) -> RoutingTable:
+    """Rule N4.7: remove ``node_id`` (Dusk: a blocked source); an alive pending entry of that
+    bucket takes the free slot (``Bucket::remove_id``)."""
+    height = height_of(table, node_id)
+    bucket = table.buckets[height]
+    kept = tuple(e for e in bucket.entries if e.peer.node_id != node_id)
+    if len(kept) == len(bucket.entries):
+        return table
+    return _with_bucket(table, height, _insert_pending(Bucket(kept, bucket.pending), now, params))
+
+
+def has_peer(table: RoutingTable, node_id: bytes) -> bool:
+    height = bucket_height(table.root, node_id)
+    return height is not None and _position(table.buckets[height], node_id) is not None
+
+
+def has_room_for_new(table: RoutingTable, node_id: bytes, params: KadcastParams) -> bool:
+    """``node_id`` is not the root, not in the table, and its bucket is not full."""
+    height = bucket_height(table.root, node_id)
+    if height is None:
+        return False
+    bucket = table.buckets[height]
+    return len(bucket.entries) < params.k and _position(bucket, node_id) is None
+
+
+def is_bucket_full(table: RoutingTable, height: int, params: KadcastParams) -> bool:
+    return len(table.buckets[height].entries) >= params.k
+
+
+def entries(table: RoutingTable) -> Iterator[TableEntry]:
+    """Every entry, by height then least recently seen first."""
+    for bucket in table.buckets:
+        yield from bucket.entries
+
+
+def peer_count(table: RoutingTable) -> int:
+    return sum(len(b.entries) for b in table.buckets)
+
+
+def alive_peers(table: RoutingTable, now: int, params: KadcastParams) -> tuple[PeerInfo, ...]:
+    return tuple(e.peer for e in entries(table) if is_alive(e, now, params))
+
+
+def idle_peers(table: RoutingTable, now: int, params: KadcastParams) -> tuple[PeerInfo, ...]:
+    return tuple(e.peer for e in entries(table) if not is_alive(e, now, params))
+
+
+def closest_peers(table: RoutingTable, target: bytes, count: int) -> tuple[PeerInfo, ...]:
+    """Rule N4.8: the ``count`` entries closest to ``target`` by XOR distance, closest first,
+    ``target`` itself excluded (``Tree::closest_peers``). Dusk sorts by bucket height only
+    and breaks ties in hash-map order; the full XOR distance is a deterministic refinement
+    of that order."""
+    goal = id_int(target)
+    chosen: list[PeerInfo] = []
+    buckets = table.buckets
+    for group in _buckets_by_distance(table, goal):
+        if not any(buckets[height].entries for height in group):
+            continue
+        ranked = sorted(
+            (int.from_bytes(e.peer.node_id, "little") ^ goal, e.peer)
+            for height in group
+            for e in buckets[height].entries
+            if e.peer.node_id != target
+        )
+        chosen.extend(peer for _, peer in ranked)
+        if len(chosen) >= count:
+            break
+    return tuple(chosen[:count])
+
+
+def _buckets_by_distance(table: RoutingTable, goal: int) -> Iterator[tuple[int, ...]]:
+    """Groups of bucket heights, nearer groups to ``goal`` first. With ``h`` the height of
+    ``goal`` from the root: an entry of bucket ``h`` is within ``2^h`` of it; every entry of
+    a bucket below ``h`` is at a distance whose top bit is ``h``; an entry of bucket
+    ``b > h`` at one whose top bit is ``b``. So the order is ``{h}``, ``{0..h-1}``, then
+    ``h+1, h+2, ...``, and only within a group must distances be compared."""
+    top = (id_int(table.root) ^ goal).bit_length() - 1
+    if top >= 0:
+        yield (top,)
+        yield tuple(range(top))
+    for height in range(top + 1, BUCKET_COUNT):
+        yield (height,)
+
+
+def idle_or_empty_heights(table: RoutingTable, now: int, params: KadcastParams) -> tuple[int, ...]:
+    """Rule N6.3: heights whose bucket is empty or whose least recently seen entry is older
+    than ``bucket_ttl`` (``Tree::idle_or_empty_height``)."""
+    return tuple(
+        h
+        for h, b in enumerate(table.buckets)
+        if not b.entries or now - b.entries[0].seen_at > params.bucket_ttl_us
+    )
