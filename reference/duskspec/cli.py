@@ -31,6 +31,91 @@ def _progress(console: Console, enabled: bool) -> Progress:
     )
 
 
+def _partition(text: str) -> tuple[int, int]:
+    start, _, end = text.partition(":")
+    if not (start.isdigit() and end.isdigit() and int(start) < int(end)):
+        raise argparse.ArgumentTypeError("expected START:END in virtual seconds, START < END")
+    return int(start), int(end)
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError("expected a fraction in [0, 1)")
+    return value
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    import json
+
+    from rich.table import Table
+
+    from duskspec.simulation import SimulationConfig, run
+
+    config = SimulationConfig(
+        provisioners=args.provisioners,
+        blocks=args.blocks,
+        seed=args.seed,
+        preset=args.preset,
+        byzantine=args.byzantine,
+        behaviour=args.behaviour,
+        loss=args.loss,
+        partition=args.partition,
+    )
+    console = Console(stderr=True)
+    with _progress(console, not args.json) as progress:
+        task = progress.add_task("blocks final at every honest node", total=config.blocks)
+        result = run(config, lambda height: progress.update(task, completed=height))
+    summary = result.summary()
+    if args.report:
+        out = Path(args.report)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
+        (out / "blocks.jsonl").write_text(
+            "".join(json.dumps(b, sort_keys=True) + "\n" for b in result.per_block)
+        )
+    if args.json:
+        print(json.dumps(summary, sort_keys=True))
+    else:
+        table = Table(
+            title=f"duskspec simulate: {config.provisioners} provisioners, preset {config.preset}"
+        )
+        table.add_column("measure")
+        table.add_column("value", justify="right")
+        rows = [
+            (
+                "blocks finalized (slowest honest node)",
+                f"{result.blocks_finalized} of {config.blocks}",
+            ),
+            (
+                "iterations per block (mean / max)",
+                f"{result.iterations_per_block:.2f} / {result.max_iteration + 1}",
+            ),
+            ("time to attestation (virtual s, mean)", f"{result.time_to_attestation_s:.2f}"),
+            ("time to finality (virtual s, mean)", f"{result.time_to_finality_s:.2f}"),
+            ("messages per block", f"{result.messages_per_block:,.0f}"),
+            ("bytes per block", f"{result.bytes_per_block:,.0f}"),
+            (
+                "signature verifications (unique / checks)",
+                f"{result.signature_verifications:,} / {result.signature_checks:,}",
+            ),
+            (
+                "Byzantine nodes (stake share)",
+                f"{result.byzantine_nodes} ({result.byzantine_stake:.1%})",
+            ),
+            ("wall time (s)", f"{result.wall_seconds:.1f}"),
+        ]
+        for name, value in rows:
+            table.add_row(name, value)
+        Console().print(table)
+        verdict = "no safety violation" if result.agreement_ok else "SAFETY VIOLATION"
+        print(
+            f"agreement across {result.honest} honest nodes: {verdict}: {result.agreement_detail}"
+        )
+    finished = result.blocks_finalized >= config.blocks
+    return 0 if result.agreement_ok and finished else 1
+
+
 def cmd_model_check(args: argparse.Namespace) -> int:
     from duskspec.tla import tlc
 
@@ -125,6 +210,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="BLS backend: fast (arkworks, default) or reference (py_ecc)",
     )
     sub = parser.add_subparsers(dest="command", required=True)
+
+    simulate = sub.add_parser("simulate", help="provisioners running consensus over Kadcast")
+    simulate.add_argument("--provisioners", type=int, default=32)
+    simulate.add_argument("--blocks", type=int, default=20)
+    simulate.add_argument("--seed", type=int, default=0)
+    simulate.add_argument("--preset", choices=("tiny", "mainnet"), default="mainnet")
+    simulate.add_argument("--byzantine", type=_fraction, default=0.0, help="fraction of stake")
+    simulate.add_argument(
+        "--behaviour", default="equivocate", choices=("equivocate", "withhold", "invalid", "silent")
+    )
+    simulate.add_argument("--loss", type=float, default=0.0, help="packet loss probability")
+    simulate.add_argument("--partition", type=_partition, help="START:END virtual seconds")
+    simulate.add_argument("--report", help="folder for summary.json and blocks.jsonl")
+    simulate.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    simulate.set_defaults(func=cmd_simulate)
 
     mc = sub.add_parser("model-check", help="run TLC on the models in models/tla/manifest.json")
     mc.add_argument("names", nargs="*", help="model names (default: all)")

@@ -26,6 +26,7 @@ import contextvars
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 from duskspec.crypto.bls_backends import BACKENDS, FIELD_MODULUS, Backend
@@ -205,8 +206,16 @@ def aggregate_public_keys(pks: Sequence[BlsPublicKey]) -> BlsPublicKey:
     if not pks:
         raise CryptoError("crypto.bls_no_keys", "cannot aggregate an empty list of public keys")
     be = backend()
-    weighted = [be.g2_mul(decode_public_key(pk), h1(pk)) for pk in pks]
+    weighted = [_weighted_key(backend_name(), pk) for pk in pks]
     return BlsPublicKey(be.g2_compress(be.g2_sum(weighted)))
+
+
+@lru_cache(maxsize=65536)
+def _weighted_key(backend: str, pk: BlsPublicKey) -> Any:
+    """``H1(pk)·pk`` as a backend point: a pure function of the key, memoized because a
+    committee's members are aggregated again for every attestation that names them."""
+    be = BACKENDS[backend]
+    return be.g2_mul(decode_public_key(pk), h1(pk))
 
 
 def aggregate_signatures(sigs: Sequence[BlsSignature]) -> BlsSignature:

@@ -1,0 +1,338 @@
+"""A provisioner node: the consensus round machine running over a network overlay
+(architecture.md §1 ``node``; spec/consensus.md §10).
+
+:func:`provisioner_machine` returns the app-layer handler the network simulator calls with
+``(node, event)``. It decodes consensus messages from the overlay's byte frames, feeds them to
+:mod:`duskspec.consensus.round`, turns the round's outputs into broadcasts and timers, and on
+a decision moves the tip, updates the rolling-finality labels and starts the next round.
+
+Byzantine behaviours are filters on an honest machine's outputs, so the protocol code has no
+``if byzantine`` in it (:func:`misbehave`): ``equivocate`` sends a second, conflicting signed
+vote beside every vote; ``withhold`` sends no votes; ``invalid`` proposes candidates whose seed
+is signed over the wrong message (honest validators vote ``Invalid``); ``silent`` never sends
+its candidates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from duskspec.consensus import round as rnd
+from duskspec.consensus.block import Block
+from duskspec.consensus.constants import ConsensusParams
+from duskspec.consensus.finality import (
+    LabeledBlock,
+    LabelKind,
+    previous_non_attested_iterations,
+    rolling_finality,
+)
+from duskspec.consensus.header_validation import Tip, check_header
+from duskspec.consensus.messages import (
+    NO_QUORUM_RESULT,
+    ConsensusHeader,
+    RatificationVote,
+    ValidationVote,
+    Vote,
+    VoteKind,
+)
+from duskspec.consensus.provisioners import Provisioner
+from duskspec.consensus.sortition import StepName
+from duskspec.consensus.verification import CommitteeSource, SignatureVerifier, check_attestation
+from duskspec.consensus.wire import AcceptedBlock, WireMessage, decode_message, encode_message
+from duskspec.crypto import bls
+from duskspec.crypto.hashes import sha3_256
+from duskspec.errors import ConsensusError
+from duskspec.network import sim
+from duskspec.network.kadcast.wire import ray_id
+from duskspec.types import Hash32
+
+#: Durations kept per step for the adaptive timeout (``AVG_VALUES_NUM``).
+HISTORY_LENGTH = 5
+
+SimOutputs = tuple[Any, ...]
+
+
+class Behaviour(Enum):
+    HONEST = "honest"
+    EQUIVOCATE = "equivocate"
+    WITHHOLD = "withhold"
+    INVALID = "invalid"
+    SILENT = "silent"
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A block this node accepted: when its round started here and when it was decided (ms)."""
+
+    height: int
+    hash: Hash32
+    iteration: int
+    round_started: int
+    decided_at: int
+
+
+@dataclass(frozen=True)
+class ProvisionerNode:
+    keys: rnd.NodeKeys | None
+    behaviour: Behaviour
+    tip: Tip
+    round: rnd.RoundState | None = None
+    round_started: int = 0
+    #: Non-final blocks, oldest first, with their finality labels.
+    labels: tuple[LabeledBlock, ...] = ()
+    accepted: tuple[Accepted, ...] = ()
+    #: (height, virtual ms) at which each block became Final here.
+    finalized: tuple[tuple[int, int], ...] = ()
+    #: Durations (ms) of steps that ended on a message: Proposal, Validation, Ratification.
+    history: tuple[tuple[int, ...], ...] = ((), (), ())
+    #: Messages of future rounds (at most ``max_round_distance`` ahead), replayed later.
+    pending: tuple[WireMessage, ...] = ()
+
+
+@dataclass(frozen=True)
+class NodeContext:
+    params: ConsensusParams
+    provisioners: tuple[Provisioner, ...]
+    verifier: SignatureVerifier
+
+
+def round_context(node: ProvisionerNode, ctx: NodeContext) -> rnd.RoundContext:
+    return rnd.RoundContext(ctx.params, ctx.provisioners, node.keys, ctx.verifier)
+
+
+# --- the machine --------------------------------------------------------------------------
+
+
+def provisioner_machine(
+    ctx: NodeContext,
+) -> Callable[[ProvisionerNode, Any], tuple[ProvisionerNode, SimOutputs]]:
+    """The simulator's app-layer handler for provisioner nodes sharing ``ctx``."""
+
+    def handle(node: ProvisionerNode, event: Any) -> tuple[ProvisionerNode, SimOutputs]:
+        kind = type(event)
+        now = event.now // 1000  # the simulator counts microseconds, consensus milliseconds
+        if kind is sim.Delivered:
+            return on_frame(node, ctx, event.payload, now)
+        if kind is sim.Timer:
+            return on_timer(node, ctx, event.tag, now)
+        if kind is sim.Start:
+            return begin_round(node, ctx, now) if node.round is None else (node, ())
+        raise ConsensusError("consensus.unknown_event", kind.__name__)
+
+    return handle
+
+
+def begin_round(
+    node: ProvisionerNode, ctx: NodeContext, now: int
+) -> tuple[ProvisionerNode, SimOutputs]:
+    """Start the round after ``node.tip`` and replay what arrived early for it."""
+    timeouts = tuple(rnd.base_timeouts(h, ctx.params) for h in node.history)
+    state, outputs = rnd.start_round(
+        round_context(node, ctx), node.tip, (timeouts[0], timeouts[1], timeouts[2]), now
+    )
+    due = tuple(m for m in node.pending if message_round(m) == state.round)
+    later = tuple(m for m in node.pending if message_round(m) > state.round)
+    node = dataclasses.replace(node, round=state, round_started=now, pending=later)
+    node, sim_outputs = emit(node, ctx, outputs, now)
+    for message in due:
+        try:
+            node, more = on_message(node, ctx, message, now)
+        except ConsensusError:
+            continue  # an early message that turns out invalid is dropped, as on arrival
+        sim_outputs += more
+    return node, sim_outputs
+
+
+def message_round(message: WireMessage) -> int:
+    if isinstance(message, AcceptedBlock):
+        return message.block.header.height
+    if isinstance(message, Block):
+        return message.header.height
+    return message.header.round
+
+
+def on_frame(
+    node: ProvisionerNode, ctx: NodeContext, frame: bytes, now: int
+) -> tuple[ProvisionerNode, SimOutputs]:
+    return on_message(node, ctx, decode_message(frame, ctx.params), now)
+
+
+def on_message(
+    node: ProvisionerNode, ctx: NodeContext, message: WireMessage, now: int
+) -> tuple[ProvisionerNode, SimOutputs]:
+    """§1.7: messages of the current round go to the round machine; messages of a later round
+    within ``max_round_distance`` wait; older or farther ones are dropped."""
+    assert node.round is not None
+    current = node.round.round
+    target = message_round(message)
+    if target > current + ctx.params.max_round_distance or target < current:
+        return node, ()
+    if target > current:
+        return dataclasses.replace(node, pending=(*node.pending, message)), ()
+    if isinstance(message, AcceptedBlock):
+        return on_accepted_block(node, ctx, message.block, now)
+    state, outputs = rnd.receive(node.round, round_context(node, ctx), message, now)
+    return emit(dataclasses.replace(node, round=state), ctx, outputs, now)
+
+
+def on_timer(
+    node: ProvisionerNode, ctx: NodeContext, timer: rnd.SetTimer, now: int
+) -> tuple[ProvisionerNode, SimOutputs]:
+    if node.round is None or timer.round != node.round.round:
+        return node, ()
+    state, outputs = rnd.on_timeout(node.round, round_context(node, ctx), timer, now)
+    return emit(dataclasses.replace(node, round=state), ctx, outputs, now)
+
+
+def on_accepted_block(
+    node: ProvisionerNode, ctx: NodeContext, block: Block, now: int
+) -> tuple[ProvisionerNode, SimOutputs]:
+    """A block another node accepted for our current round: check its header and its Success
+    attestation against our tip, then accept it as if we had decided it ourselves."""
+    assert node.round is not None
+    if node.round.decided is not None:
+        return node, ()
+    attestation = block.attestation
+    if (
+        attestation is None
+        or not attestation.success
+        or attestation.vote != Vote(VoteKind.VALID, block.hash)
+    ):
+        raise ConsensusError("consensus.block_not_attested", block.hash.hex()[:16])
+    check_header(block, node.tip, ctx.provisioners, ctx.verifier, ctx.params, now // 1000)
+    source = CommitteeSource(ctx.provisioners, node.tip.seed, block.header.height, ctx.params)
+    header = ConsensusHeader(node.tip.hash, block.header.height, block.header.iteration)
+    check_attestation(ctx.verifier, source, header, attestation)
+    node = dataclasses.replace(node, round=dataclasses.replace(node.round, decided=block))
+    return accept(node, ctx, block, now)
+
+
+def emit(
+    node: ProvisionerNode, ctx: NodeContext, outputs: tuple[rnd.Output, ...], now: int
+) -> tuple[ProvisionerNode, SimOutputs]:
+    """Turn round outputs into simulator outputs; a decision accepts the block."""
+    sim_outputs: SimOutputs = ()
+    for output in outputs:
+        if isinstance(output, rnd.Broadcast):
+            sim_outputs += tuple(broadcast(m) for m in misbehave(node, output.message))
+        elif isinstance(output, rnd.SetTimer):
+            sim_outputs += (sim.SetTimer(output.at * 1000, output),)
+        else:
+            node, more = accept(node, ctx, output.block, now)
+            sim_outputs += more
+    return node, sim_outputs
+
+
+def broadcast(message: WireMessage) -> sim.Broadcast:
+    frame = encode_message(message)
+    return sim.Broadcast(frame, len(frame), ray_id(frame))
+
+
+def accept(
+    node: ProvisionerNode, ctx: NodeContext, block: Block, now: int
+) -> tuple[ProvisionerNode, SimOutputs]:
+    """Move the tip to ``block``, relabel the non-final blocks (§1.12), announce the block and
+    start the next round."""
+    assert node.round is not None
+    header = block.header
+    failed = sum(entry is not None for entry in header.failed_iterations)
+    pni = previous_non_attested_iterations(header.iteration, failed, ctx.params)
+    update = rolling_finality(node.labels, header.height, pni)
+    labels = tuple(
+        b
+        for b in (*update.chain, LabeledBlock(header.height, update.label))
+        if b.label.kind != LabelKind.FINAL
+    )
+    tip = Tip(
+        block.hash,
+        header.height,
+        header.timestamp,
+        header.seed,
+        header.iteration,
+        node.tip.hash,
+        node.tip.seed,
+        block.attestation,
+        ctx.provisioners,
+    )
+    record = Accepted(header.height, block.hash, header.iteration, node.round_started, now)
+    node = dataclasses.replace(
+        node,
+        tip=tip,
+        labels=labels,
+        accepted=(*node.accepted, record),
+        finalized=(*node.finalized, *((h, now) for h in update.finalized)),
+        history=updated_history(node.history, node.round.durations),
+    )
+    node, outputs = begin_round(node, ctx, now)
+    return node, (broadcast(AcceptedBlock(block)), *outputs)
+
+
+def updated_history(
+    history: tuple[tuple[int, ...], ...], durations: tuple[tuple[StepName, int], ...]
+) -> tuple[tuple[int, ...], ...]:
+    per_step = [list(h) for h in history]
+    for step, duration in durations:
+        per_step[step].append(duration)
+    return tuple(tuple(h[-HISTORY_LENGTH:]) for h in per_step)
+
+
+# --- Byzantine behaviours -----------------------------------------------------------------
+
+
+def misbehave(node: ProvisionerNode, message: WireMessage) -> tuple[WireMessage, ...]:
+    """What a node with ``node.behaviour`` actually sends in place of ``message``."""
+    behaviour = node.behaviour
+    is_vote = isinstance(message, ValidationVote | RatificationVote)
+    if behaviour == Behaviour.WITHHOLD and is_vote:
+        return ()
+    if behaviour == Behaviour.EQUIVOCATE and isinstance(message, ValidationVote | RatificationVote):
+        return (message, *conflicting_vote(node, message))
+    if behaviour == Behaviour.SILENT and isinstance(message, Block):
+        return ()
+    if behaviour == Behaviour.INVALID and isinstance(message, Block):
+        return (invalid_candidate(node, message),)
+    return (message,)
+
+
+def invalid_candidate(node: ProvisionerNode, block: Block) -> Block:
+    """The same candidate with its seed signed over the wrong message, re-signed: it passes
+    the Candidate checks but fails header validation (``consensus.invalid_seed``)."""
+    assert node.keys is not None
+    keys = node.keys
+    seed = bls.sign_multisig(keys.secret_key, keys.public_key, b"not the previous seed")
+    header = dataclasses.replace(block.header, seed=seed)
+    return Block(
+        header, bls.sign_multisig(keys.secret_key, keys.public_key, header.hash), block.payload
+    )
+
+
+def conflicting_vote(
+    node: ProvisionerNode, message: ValidationVote | RatificationVote
+) -> tuple[WireMessage, ...]:
+    """A second vote for the same step with a different value, validly signed."""
+    assert node.keys is not None
+    keys = node.keys
+    if isinstance(message, ValidationVote):
+        other = Vote(VoteKind.INVALID, sha3_256(b"equivocation" + message.header.encode()))
+        forged = dataclasses.replace(message, vote=other)
+        signature = bls.sign_multisig(keys.secret_key, keys.public_key, forged.signed_message())
+        return (
+            dataclasses.replace(
+                forged, sign_info=dataclasses.replace(forged.sign_info, signature=signature)
+            ),
+        )
+    if message.vote.kind == VoteKind.NO_QUORUM:
+        return ()
+    forged_r = dataclasses.replace(
+        message, vote=Vote(VoteKind.NO_QUORUM), validation_result=NO_QUORUM_RESULT
+    )
+    signature = bls.sign_multisig(keys.secret_key, keys.public_key, forged_r.signed_message())
+    return (
+        dataclasses.replace(
+            forged_r, sign_info=dataclasses.replace(forged_r.sign_info, signature=signature)
+        ),
+    )

@@ -1,0 +1,230 @@
+"""``duskspec simulate``: provisioners running consensus over Kadcast in virtual time
+(spec/consensus.md §10).
+
+:func:`run` builds a Kadcast network with its own bootstrap protocol, puts one
+:func:`duskspec.node.provisioner_machine` on every node, and runs the network simulator
+until every honest node holds ``blocks`` Final blocks or a virtual-time limit passes. (A block
+decided after a failed iteration is only ``Accepted`` and needs later attested blocks before
+it is Final, so the run goes on past height ``blocks`` when it must.) Keys come from
+``keygen`` on seeded byte strings, stakes and the Byzantine set from a seeded RNG: the same
+configuration gives the same run. Only the wall-clock figure differs between machines.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from duskspec.consensus.constants import DUSK, PRESETS
+from duskspec.consensus.genesis import genesis_tip
+from duskspec.consensus.provisioners import Provisioner, provisioner_set
+from duskspec.consensus.round import NodeKeys
+from duskspec.consensus.verification import SignatureVerifier
+from duskspec.crypto import bls
+from duskspec.network import sim
+from duskspec.network.kadcast.node import kadcast_machine
+from duskspec.network.scenario import bootstrap_network
+from duskspec.node import Behaviour, NodeContext, ProvisionerNode, provisioner_machine
+
+#: Virtual time between checks of the stop condition (µs).
+CHECK_EVERY_US = 1_000_000
+
+
+@dataclass(frozen=True)
+class SimulationConfig:
+    provisioners: int = 32
+    blocks: int = 20
+    seed: int = 0
+    preset: str = "mainnet"
+    byzantine: float = 0.0
+    behaviour: str = "equivocate"
+    loss: float = 0.0
+    #: Virtual seconds [start, end) during which the network is split in two halves.
+    partition: tuple[int, int] | None = None
+    #: Give up after this many virtual seconds per block.
+    max_seconds_per_block: int = 900
+
+
+@dataclass
+class SimulationReport:
+    config: SimulationConfig
+    blocks_finalized: int
+    blocks_accepted: int
+    agreement_ok: bool
+    agreement_detail: str
+    max_iteration: int
+    iterations_per_block: float
+    time_to_attestation_s: float
+    time_to_finality_s: float
+    messages_per_block: float
+    bytes_per_block: float
+    signature_verifications: int
+    signature_checks: int
+    virtual_seconds: float
+    wall_seconds: float
+    honest: int
+    byzantine_nodes: int
+    byzantine_stake: float
+    digest: str
+    per_block: list[dict[str, Any]] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        fields = dict(vars(self))
+        fields.pop("per_block")
+        fields["config"] = vars(self.config)
+        return fields
+
+
+def make_provisioners(
+    count: int, seed: int, minimum_stake: int
+) -> tuple[list[NodeKeys], tuple[Provisioner, ...]]:
+    """Keys from ``keygen(b"duskspec-sim/<seed>/<i>")``; stakes of 1 to 4 times the minimum,
+    seeded; everyone eligible from genesis."""
+    rng = random.Random(seed)
+    keys = []
+    members = []
+    for i in range(count):
+        secret, public = bls.keygen(f"duskspec-sim/{seed}/{i}".encode())
+        keys.append(NodeKeys(secret, public))
+        members.append(
+            Provisioner(public, minimum_stake * rng.randint(1, 4) + rng.randrange(DUSK), 0)
+        )
+    return keys, provisioner_set(members)
+
+
+def choose_byzantine(stakes: list[int], fraction: float, seed: int) -> set[int]:
+    """A seeded choice of nodes whose stake stays at most ``fraction`` of the total."""
+    order = list(range(len(stakes)))
+    random.Random(seed ^ 0xB12).shuffle(order)
+    budget = fraction * sum(stakes)
+    chosen: set[int] = set()
+    held = 0
+    for node in order:
+        if held + stakes[node] <= budget:
+            chosen.add(node)
+            held += stakes[node]
+    return chosen
+
+
+def run(
+    config: SimulationConfig, on_progress: Callable[[int], None] | None = None
+) -> SimulationReport:
+    params = PRESETS[config.preset]
+    keys, provisioners = make_provisioners(config.provisioners, config.seed, params.minimum_stake)
+    stake_of = {p.public_key: p.value for p in provisioners}
+    stakes = [stake_of[k.public_key] for k in keys]
+    byzantine = choose_byzantine(stakes, config.byzantine, config.seed)
+    behaviour = Behaviour(config.behaviour)
+    tip = genesis_tip(provisioners)
+    nodes = [
+        ProvisionerNode(keys[i], behaviour if i in byzantine else Behaviour.HONEST, tip)
+        for i in range(config.provisioners)
+    ]
+    verifier = SignatureVerifier()
+    context = NodeContext(params, provisioners, verifier)
+    network = bootstrap_network(config.provisioners, seed=config.seed)
+    net_config = sim.NetworkConfig(seed=config.seed, loss=config.loss)
+    simulator = sim.Simulator(
+        net_config,
+        overlay=(kadcast_machine, network.nodes),
+        app=(provisioner_machine(context), nodes),
+    )
+    if config.partition is not None:
+        start, end = config.partition
+        half = config.provisioners // 2
+        simulator.split(start * 1_000_000, [range(half), range(half, config.provisioners)])
+        simulator.heal(end * 1_000_000)
+    honest = [i for i in range(config.provisioners) if i not in byzantine]
+    limit_us = config.max_seconds_per_block * (config.blocks + 1) * 1_000_000
+    wall_start = time.perf_counter()
+    now = 0
+    while now < limit_us:
+        now += CHECK_EVERY_US
+        simulator.run(until=now)
+        final = min(finalized_up_to(simulator.states[sim.APP][i], config.blocks) for i in honest)
+        if on_progress:
+            on_progress(final)
+        if final >= config.blocks:
+            break
+    wall = time.perf_counter() - wall_start
+    return report(config, simulator, honest, byzantine, stakes, verifier, wall)
+
+
+def finalized_up_to(node: ProvisionerNode, height: int) -> int:
+    """How many of the blocks 1..height this node holds as Final."""
+    return sum(1 for h, _ in node.finalized if h <= height)
+
+
+def agreement(states: list[ProvisionerNode]) -> tuple[bool, str]:
+    """No two honest nodes accepted, or finalized, different blocks at one height."""
+    by_height: dict[int, set[bytes]] = {}
+    for node in states:
+        for record in node.accepted:
+            by_height.setdefault(record.height, set()).add(record.hash)
+    forks = sorted(h for h, hashes in by_height.items() if len(hashes) > 1)
+    if forks:
+        return False, f"honest nodes accepted different blocks at heights {forks[:10]}"
+    return True, "every honest node accepted the same block at every height"
+
+
+def report(
+    config: SimulationConfig,
+    simulator: sim.Simulator,
+    honest: list[int],
+    byzantine: set[int],
+    stakes: list[int],
+    verifier: SignatureVerifier,
+    wall: float,
+) -> SimulationReport:
+    states: list[ProvisionerNode] = [simulator.states[sim.APP][i] for i in honest]
+    ok, detail = agreement(states)
+    reference = min(states, key=lambda n: len(n.accepted))
+    accepted = [r for r in reference.accepted if r.height <= config.blocks]
+    final_at = {h: t for h, t in reference.finalized}
+    per_block = [
+        {
+            "height": r.height,
+            "hash": r.hash.hex(),
+            "iteration": r.iteration,
+            "round_started_s": r.round_started / 1000,
+            "attested_after_s": (r.decided_at - r.round_started) / 1000,
+            "final_after_s": (final_at[r.height] - r.round_started) / 1000
+            if r.height in final_at
+            else None,
+        }
+        for r in accepted
+    ]
+    count = max(len(accepted), 1)
+    totals = simulator.totals
+    attestation = [(r.decided_at - r.round_started) / 1000 for r in accepted]
+    finality = [
+        (final_at[r.height] - r.round_started) / 1000 for r in accepted if r.height in final_at
+    ]
+    return SimulationReport(
+        config=config,
+        blocks_finalized=min(finalized_up_to(n, config.blocks) for n in states),
+        blocks_accepted=len(accepted),
+        agreement_ok=ok,
+        agreement_detail=detail,
+        max_iteration=max((r.iteration for n in states for r in n.accepted), default=0),
+        iterations_per_block=statistics.fmean([r.iteration + 1 for r in accepted])
+        if accepted
+        else 0.0,
+        time_to_attestation_s=statistics.fmean(attestation) if attestation else 0.0,
+        time_to_finality_s=statistics.fmean(finality) if finality else 0.0,
+        messages_per_block=totals.packets_sent / count,
+        bytes_per_block=totals.bytes_sent / count,
+        signature_verifications=verifier.verifications,
+        signature_checks=verifier.calls,
+        virtual_seconds=simulator.now / 1_000_000,
+        wall_seconds=wall,
+        honest=len(honest),
+        byzantine_nodes=len(byzantine),
+        byzantine_stake=sum(stakes[i] for i in byzantine) / sum(stakes),
+        digest=simulator.digest().hex(),
+        per_block=per_block,
+    )
