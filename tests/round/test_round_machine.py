@@ -245,3 +245,26 @@ def test_candidate_from_the_wrong_generator(net: Lockstep) -> None:
     assert rejection(net, impostor, forged) == "consensus.wrong_generator"
     resigned = dataclasses.replace(candidate, signature=forged.signature)
     assert rejection(net, impostor, resigned) == "consensus.bad_vote_signature"
+
+
+def test_a_success_quorum_before_its_candidate_waits_for_the_candidate(net: Lockstep) -> None:
+    """Under loss a node can see the Success quorum of a candidate it never received: it
+    must neither crash nor decide without the block, and decide once the block arrives."""
+    # A node outside both committees: the others decide without its vote.
+    late = next(
+        i
+        for i in range(len(net.states))
+        if i != net.generator_index(0)
+        and not rnd.is_member(net.states[i], net.contexts[i], 0, StepName.VALIDATION)
+        and not rnd.is_member(net.states[i], net.contexts[i], 0, StepName.RATIFICATION)
+    )
+    propose(net)
+    held = [(d, m) for d, m in net.inbox if d == late and isinstance(m, Block)]
+    net.inbox = [(d, m) for d, m in net.inbox if (d, m) not in held]
+    net.run()
+    assert late not in net.decided
+    assert net.states[late].awaiting is not None and net.states[late].awaiting.success
+    net.inbox = held
+    net.run()
+    assert net.decided[late].block.hash == net.decided[net.generator_index(0)].block.hash
+    assert net.states[late].awaiting is None

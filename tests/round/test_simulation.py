@@ -36,6 +36,11 @@ def test_byzantine_minority_keeps_agreement_and_progress(behaviour: str) -> None
     assert report.blocks_finalized == SMALL.blocks
 
 
+def test_heavy_loss_with_equivocation_still_finalizes() -> None:
+    report = run(dataclasses.replace(SMALL, loss=0.2, byzantine=0.3, provisioners=12))
+    assert report.agreement_ok and report.blocks_finalized == SMALL.blocks
+
+
 def test_agreement_detects_a_fork() -> None:
     tip = genesis_tip(())
     a = ProvisionerNode(

@@ -147,6 +147,9 @@ class RoundState:
     #: Messages for a later step or iteration of this round, replayed on reaching it.
     queued: tuple[Message, ...] = ()
     decided: Block | None = None
+    #: A verified Success attestation for a candidate not yet received: the round decides
+    #: as soon as that candidate arrives (Dusk fetches it with GetResource).
+    awaiting: Attestation | None = None
     #: Open Consensus mode: the last iteration timed out; wait for a Success quorum.
     open_mode: bool = False
     #: (step, ms) of each step that ended on a message rather than a timeout (§1.9 history).
@@ -407,6 +410,9 @@ def on_candidate(state: RoundState, ctx: RoundContext, block: Block, now: int) -
     if header.txroot != payload_root(block.payload):
         raise ConsensusError("consensus.txroot_mismatch")
     state = dataclasses.replace(state, candidates={**state.candidates, block.hash: block})
+    awaited = state.awaiting
+    if awaited is not None and awaited.vote.block_hash == block.hash and state.decided is None:
+        return decide(state, awaited.vote, awaited, ())
     position = _position(state, header.iteration, StepName.PROPOSAL)
     if position == "future":
         return _queue(state, block)
@@ -562,9 +568,13 @@ def attest(
 def decide(
     state: RoundState, vote: Vote, attestation: Attestation, outputs: tuple[Output, ...]
 ) -> Result:
+    """End the round with the candidate ``vote`` names, or wait for it if it is missing."""
     assert vote.block_hash is not None
-    block = dataclasses.replace(state.candidates[vote.block_hash], attestation=attestation)
-    state = dataclasses.replace(state, decided=block)
+    candidate = state.candidates.get(vote.block_hash)
+    if candidate is None:
+        return dataclasses.replace(state, awaiting=attestation), outputs
+    block = dataclasses.replace(candidate, attestation=attestation)
+    state = dataclasses.replace(state, decided=block, awaiting=None)
     return state, (*outputs, Decided(block))
 
 
@@ -588,18 +598,13 @@ def fail_iteration(
 
 def on_quorum(state: RoundState, ctx: RoundContext, message: QuorumMessage, now: int) -> Result:
     """A Quorum message: verify the attestation against the rebuilt committees; a Success
-    decides the round if we hold the candidate, a Fail for the current iteration ends it."""
+    decides the round (or waits for its candidate), a Fail for the current iteration ends it."""
     _check_round(state, message.header)
     if state.decided is not None:
         return state, ()
     attestation = message.attestation
     check_attestation(ctx.verifier, source(state, ctx), message.header, attestation)
     if attestation.success:
-        assert attestation.vote.block_hash is not None
-        if attestation.vote.block_hash not in state.candidates:
-            raise ConsensusError(
-                "consensus.unknown_candidate", attestation.vote.block_hash.hex()[:16]
-            )
         return decide(state, attestation.vote, attestation, ())
     return fail_iteration(state, ctx, message.header.iteration, attestation, (), now)
 

@@ -435,7 +435,7 @@ def step_cases(params: ConsensusParams) -> Iterator[Case]:
     ]
     yield Case(
         "candidate_last",
-        "votes before the candidate: they wait (future step), then count",
+        "candidate last: votes wait as future steps, the Success quorum waits for its candidate",
         frames(reordered),
         pre=pre,
     )
