@@ -91,7 +91,8 @@ def run_suites(names: list[str], *, as_json: bool, out_dir: Path) -> int:
     if unknown:
         print(f"error: unknown suite(s) {', '.join(unknown)}; known: {', '.join(known)}")
         return 2
-    console = Console()
+    # Piped output is read as a record: never truncate its columns to a terminal's width.
+    console = Console() if Console().is_terminal else Console(width=240)
     results = []
     for name in names or list(known):
         suite: Suite = importlib.import_module(known[name]).run()

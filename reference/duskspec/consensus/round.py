@@ -422,6 +422,41 @@ def on_candidate(state: RoundState, ctx: RoundContext, block: Block, now: int) -
     return enter_validation(state, ctx, now)
 
 
+VoteMessage = ValidationVote | RatificationVote
+
+
+def admit_vote(state: RoundState, ctx: RoundContext, message: VoteMessage, step: StepName) -> str:
+    """§1.7 for a vote that passed its shape checks: ``"queue"`` it if its step is still
+    ahead, ``"ignore"`` it if its step is behind (unless its iteration is an emergency one),
+    and otherwise check its signature and ``"count"`` it."""
+    iteration = message.header.iteration
+    position = _position(state, iteration, step)
+    if position == "future":
+        return "queue"
+    if position == "past" and not ctx.params.is_emergency_iteration(iteration):
+        return "ignore"
+    sign_info = message.sign_info
+    check_vote_signature(
+        ctx.verifier, sign_info.signer, message.signed_message(), sign_info.signature
+    )
+    return "count"
+
+
+def collect(
+    state: RoundState, ctx: RoundContext, message: VoteMessage, step: StepName
+) -> tuple[RoundState, StepVotes | None]:
+    """Add a vote to its step's collector (rule 3.5); the StepVotes if it completed a quorum."""
+    iteration = message.header.iteration
+    key = (iteration, step)
+    collector = state.collectors.get(key) or StepVotesCollector(
+        committee(state, ctx, iteration, step), committee_credits(step, ctx.params)
+    )
+    cast = CastVote(message.sign_info.signer, message.vote, message.sign_info.signature)
+    emergency = ctx.params.is_emergency_iteration(iteration)
+    collector, quorum = add_vote(collector, cast, emergency=emergency)
+    return dataclasses.replace(state, collectors={**state.collectors, key: collector}), quorum
+
+
 def on_validation_vote(
     state: RoundState, ctx: RoundContext, message: ValidationVote, now: int
 ) -> Result:
@@ -431,17 +466,11 @@ def on_validation_vote(
         raise ConsensusError("consensus.no_quorum_vote_in_validation")
     if ctx.params.is_emergency_iteration(iteration) and message.vote.kind != VoteKind.VALID:
         raise ConsensusError("consensus.emergency_vote_not_valid", message.vote.kind.name)
-    position = _position(state, iteration, StepName.VALIDATION)
-    if position == "future":
+    admission = admit_vote(state, ctx, message, StepName.VALIDATION)
+    if admission == "queue":
         return _queue(state, message)
-    if position == "past" and not ctx.params.is_emergency_iteration(iteration):
+    if admission == "ignore":
         return state, ()
-    check_vote_signature(
-        ctx.verifier,
-        message.sign_info.signer,
-        message.signed_message(),
-        message.sign_info.signature,
-    )
     return count_validation_vote(state, ctx, message, now)
 
 
@@ -449,15 +478,7 @@ def count_validation_vote(
     state: RoundState, ctx: RoundContext, message: ValidationVote, now: int
 ) -> Result:
     iteration = message.header.iteration
-    key = (iteration, StepName.VALIDATION)
-    collector = state.collectors.get(key) or StepVotesCollector(
-        committee(state, ctx, iteration, StepName.VALIDATION),
-        committee_credits(StepName.VALIDATION, ctx.params),
-    )
-    cast = CastVote(message.sign_info.signer, message.vote, message.sign_info.signature)
-    emergency = ctx.params.is_emergency_iteration(iteration)
-    collector, quorum = add_vote(collector, cast, emergency=emergency)
-    state = dataclasses.replace(state, collectors={**state.collectors, key: collector})
+    state, quorum = collect(state, ctx, message, StepName.VALIDATION)
     current = (iteration, StepName.VALIDATION) == (state.iteration, state.step)
     if quorum is None or not current:
         return state, ()
@@ -485,17 +506,11 @@ def on_ratification_vote(
         raise ConsensusError("consensus.result_quorum_mismatch", result.quorum.name)
     if message.vote.kind == VoteKind.NO_QUORUM and not result.step_votes.is_empty:
         raise ConsensusError("consensus.no_quorum_with_votes")
-    position = _position(state, iteration, StepName.RATIFICATION)
-    if position == "future":
+    admission = admit_vote(state, ctx, message, StepName.RATIFICATION)
+    if admission == "queue":
         return _queue(state, message)
-    if position == "past" and not ctx.params.is_emergency_iteration(iteration):
+    if admission == "ignore":
         return state, ()
-    check_vote_signature(
-        ctx.verifier,
-        message.sign_info.signer,
-        message.signed_message(),
-        message.sign_info.signature,
-    )
     state = remember_attached(state, ctx, iteration, result)
     return count_ratification_vote(state, ctx, message, now)
 
@@ -528,16 +543,7 @@ def count_ratification_vote(
     state: RoundState, ctx: RoundContext, message: RatificationVote, now: int
 ) -> Result:
     iteration = message.header.iteration
-    key = (iteration, StepName.RATIFICATION)
-    collector = state.collectors.get(key) or StepVotesCollector(
-        committee(state, ctx, iteration, StepName.RATIFICATION),
-        committee_credits(StepName.RATIFICATION, ctx.params),
-    )
-    cast = CastVote(message.sign_info.signer, message.vote, message.sign_info.signature)
-    collector, quorum = add_vote(
-        collector, cast, emergency=ctx.params.is_emergency_iteration(iteration)
-    )
-    state = dataclasses.replace(state, collectors={**state.collectors, key: collector})
+    state, quorum = collect(state, ctx, message, StepName.RATIFICATION)
     if quorum is None or state.decided is not None:
         return state, ()
     return attest(state, ctx, iteration, message.vote, quorum, now)

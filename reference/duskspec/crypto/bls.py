@@ -210,6 +210,11 @@ def aggregate_public_keys(pks: Sequence[BlsPublicKey]) -> BlsPublicKey:
     return BlsPublicKey(be.g2_compress(be.g2_sum(weighted)))
 
 
+def forget_weighted_keys() -> None:
+    """Empty the memo of ``H1(pk)·pk`` (for benchmarks that measure the cold cost)."""
+    _weighted_key.cache_clear()
+
+
 @lru_cache(maxsize=65536)
 def _weighted_key(backend: str, pk: BlsPublicKey) -> Any:
     """``H1(pk)·pk`` as a backend point: a pure function of the key, memoized because a

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from duskspec.crypto import (
     bls,
@@ -507,17 +508,7 @@ def _bls_hash_to_g1_cases() -> Iterator[Case]:
 
 
 def _bls_handlers() -> tuple[Handler, ...]:
-    def h(name: str, intent: str, inp: object, post: object, run: object, cases: object) -> Handler:
-        return Handler(
-            preset="general",
-            component="bls",
-            name=name,
-            intent=intent,
-            input_type=inp,
-            post_type=post,
-            run=run,  # type: ignore[arg-type]
-            cases=cases,  # type: ignore[arg-type]
-        )
+    h = partial(Handler, "general", "bls")
 
     return (
         h(
@@ -765,17 +756,7 @@ def _hash_truncated_cases() -> Iterator[Case]:
 
 
 def _poseidon_handlers() -> tuple[Handler, ...]:
-    def h(name: str, intent: str, inp: object, post: object, run: object, cases: object) -> Handler:
-        return Handler(
-            preset="general",
-            component="poseidon",
-            name=name,
-            intent=intent,
-            input_type=inp,
-            post_type=post,
-            run=run,  # type: ignore[arg-type]
-            cases=cases,  # type: ignore[arg-type]
-        )
+    h = partial(Handler, "general", "poseidon")
 
     return (
         h(
@@ -1059,17 +1040,7 @@ def _elgamal_decrypt_cases() -> Iterator[Case]:
 
 
 def _jubjub_handlers() -> tuple[Handler, ...]:
-    def h(name: str, intent: str, inp: object, post: object, run: object, cases: object) -> Handler:
-        return Handler(
-            preset="general",
-            component="jubjub",
-            name=name,
-            intent=intent,
-            input_type=inp,
-            post_type=post,
-            run=run,  # type: ignore[arg-type]
-            cases=cases,  # type: ignore[arg-type]
-        )
+    h = partial(Handler, "general", "jubjub")
 
     return (
         h(
@@ -1311,17 +1282,7 @@ def _challenge_cases() -> Iterator[Case]:
 
 
 def _schnorr_handlers() -> tuple[Handler, ...]:
-    def h(name: str, intent: str, inp: object, post: object, run: object, cases: object) -> Handler:
-        return Handler(
-            preset="general",
-            component="schnorr",
-            name=name,
-            intent=intent,
-            input_type=inp,
-            post_type=post,
-            run=run,  # type: ignore[arg-type]
-            cases=cases,  # type: ignore[arg-type]
-        )
+    h = partial(Handler, "general", "schnorr")
 
     return (
         h(
@@ -1662,17 +1623,7 @@ def _sender_cases() -> Iterator[Case]:
 
 
 def _phoenix_handlers() -> tuple[Handler, ...]:
-    def h(name: str, intent: str, inp: object, post: object, run: object, cases: object) -> Handler:
-        return Handler(
-            preset="general",
-            component="phoenix_keys",
-            name=name,
-            intent=intent,
-            input_type=inp,
-            post_type=post,
-            run=run,  # type: ignore[arg-type]
-            cases=cases,  # type: ignore[arg-type]
-        )
+    h = partial(Handler, "general", "phoenix_keys")
 
     return (
         h(
