@@ -439,6 +439,22 @@ def step_cases(params: ConsensusParams) -> Iterator[Case]:
         frames(reordered),
         pre=pre,
     )
+    candidate = next(m for m in net.log if isinstance(m, Block))
+    impostor = next(
+        c.keys for c in net.contexts if c.keys and c.keys.public_key != candidate.header.generator
+    )
+    assert impostor is not None
+    forged_header = dataclasses.replace(candidate.header, generator=impostor.public_key)
+    forged = Block(
+        forged_header,
+        bls.sign_multisig(impostor.secret_key, impostor.public_key, forged_header.hash),
+    )
+    yield Case(
+        "wrong_generator",
+        "a candidate signed by a provisioner that is not the iteration's generator, then the round",
+        frames([forged, *net.log]),
+        pre=pre,
+    )
     silent = silent_generator_round(params)
     yield Case(
         "silent_generator",
