@@ -25,8 +25,11 @@ from duskspec.consensus import round as rnd
 from duskspec.consensus.block import Block
 from duskspec.consensus.constants import ConsensusParams
 from duskspec.consensus.finality import (
+    ForkAction,
+    ForkView,
     LabeledBlock,
     LabelKind,
+    choose_fork,
     previous_non_attested_iterations,
     rolling_finality,
 )
@@ -91,6 +94,10 @@ class ProvisionerNode:
     history: tuple[tuple[int, ...], ...] = ((), (), ())
     #: Messages of future rounds (at most ``max_round_distance`` ahead), replayed later.
     pending: tuple[WireMessage, ...] = ()
+    #: The tip's parent, kept for fork choice (a competing block at the tip's height).
+    parent_tip: Tip | None = None
+    #: Blocks this node reverted by falling back to a lower-iteration block (§1.13).
+    reverted: tuple[Accepted, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -169,6 +176,8 @@ def on_message(
     assert node.round is not None
     current = node.round.round
     target = message_round(message)
+    if isinstance(message, AcceptedBlock) and target == node.tip.height:
+        return on_competing_block(node, ctx, message.block, now)
     if target > current + ctx.params.max_round_distance or target < current:
         return node, ()
     if target > current:
@@ -196,6 +205,48 @@ def on_accepted_block(
     assert node.round is not None
     if node.round.decided is not None:
         return node, ()
+    check_announced_block(block, node.tip, ctx, now)
+    node = dataclasses.replace(node, round=dataclasses.replace(node.round, decided=block))
+    return accept(node, ctx, block, now)
+
+
+def on_competing_block(
+    node: ProvisionerNode, ctx: NodeContext, block: Block, now: int
+) -> tuple[ProvisionerNode, SimOutputs]:
+    """§1.13, fork choice: a block at our tip's height on the same parent, from a lower
+    iteration, wins. We check it against the parent, revert our tip and accept it
+    (``duskspec.consensus.finality.choose_fork``); any other case changes nothing."""
+    final_heights = [h for h, _ in node.finalized]
+    parent = node.parent_tip
+    view = ForkView(
+        tip_height=node.tip.height,
+        last_final_height=max(final_heights, default=0),
+        remote_height=block.header.height,
+        remote_iteration=block.header.iteration,
+        remote_known=block.hash == node.tip.hash,
+        parent_known=parent is not None and block.header.prev_block_hash == parent.hash,
+        local_iteration=node.tip.iteration,
+    )
+    if choose_fork(view) != ForkAction.FALLBACK:
+        return node, ()
+    assert parent is not None and node.round is not None
+    check_announced_block(block, parent, ctx, now)
+    local = node.accepted[-1]
+    reverted = dataclasses.replace(
+        node,
+        tip=parent,
+        parent_tip=None,
+        labels=tuple(b for b in node.labels if b.height < block.header.height),
+        accepted=node.accepted[:-1],
+        reverted=(*node.reverted, local),
+        round=dataclasses.replace(node.round, decided=block),
+    )
+    return accept(reverted, ctx, block, now)
+
+
+def check_announced_block(block: Block, tip: Tip, ctx: NodeContext, now: int) -> None:
+    """A block announced by another node: a valid header on ``tip`` and a Success
+    attestation of exactly this block."""
     attestation = block.attestation
     if (
         attestation is None
@@ -203,12 +254,10 @@ def on_accepted_block(
         or attestation.vote != Vote(VoteKind.VALID, block.hash)
     ):
         raise ConsensusError("consensus.block_not_attested", block.hash.hex()[:16])
-    check_header(block, node.tip, ctx.provisioners, ctx.verifier, ctx.params, now // 1000)
-    source = CommitteeSource(ctx.provisioners, node.tip.seed, block.header.height, ctx.params)
-    header = ConsensusHeader(node.tip.hash, block.header.height, block.header.iteration)
+    check_header(block, tip, ctx.provisioners, ctx.verifier, ctx.params, now // 1000)
+    source = CommitteeSource(ctx.provisioners, tip.seed, block.header.height, ctx.params)
+    header = ConsensusHeader(tip.hash, block.header.height, block.header.iteration)
     check_attestation(ctx.verifier, source, header, attestation)
-    node = dataclasses.replace(node, round=dataclasses.replace(node.round, decided=block))
-    return accept(node, ctx, block, now)
 
 
 def emit(
@@ -262,6 +311,7 @@ def accept(
     node = dataclasses.replace(
         node,
         tip=tip,
+        parent_tip=node.tip,
         labels=labels,
         accepted=(*node.accepted, record),
         finalized=(*node.finalized, *((h, now) for h in update.finalized)),

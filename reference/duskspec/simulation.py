@@ -70,6 +70,8 @@ class SimulationReport:
     byzantine_nodes: int
     byzantine_stake: float
     digest: str
+    #: Blocks honest nodes reverted by fork choice (a lower-iteration block won, §1.13).
+    fallbacks: int = 0
     per_block: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -226,5 +228,6 @@ def report(
         byzantine_nodes=len(byzantine),
         byzantine_stake=sum(stakes[i] for i in byzantine) / sum(stakes),
         digest=simulator.digest().hex(),
+        fallbacks=sum(len(n.reverted) for n in states),
         per_block=per_block,
     )
