@@ -130,21 +130,27 @@ def run(
     context = NodeContext(params, provisioners, verifier)
     network = bootstrap_network(config.provisioners, seed=config.seed)
     net_config = sim.NetworkConfig(seed=config.seed, loss=config.loss)
+    # Consensus starts where the bootstrap run ended: the routing tables' timestamps are from
+    # that run, and a clock that went back to 0 would make every peer look fresh and every
+    # lookup look overdue. All times below are relative to this origin.
+    origin = network.end_us
     simulator = sim.Simulator(
         net_config,
         overlay=(kadcast_machine, network.nodes),
         app=(provisioner_machine(context), nodes),
+        start_times=[origin] * config.provisioners,
     )
     if config.partition is not None:
         start, end = config.partition
         half = config.provisioners // 2
-        simulator.split(start * 1_000_000, [range(half), range(half, config.provisioners)])
-        simulator.heal(end * 1_000_000)
+        groups = [range(half), range(half, config.provisioners)]
+        simulator.split(origin + start * 1_000_000, groups)
+        simulator.heal(origin + end * 1_000_000)
     honest = [i for i in range(config.provisioners) if i not in byzantine]
     limit_us = config.max_seconds_per_block * (config.blocks + 1) * 1_000_000
     wall_start = time.perf_counter()
-    now = 0
-    while now < limit_us:
+    now = origin
+    while now < origin + limit_us:
         now += CHECK_EVERY_US
         simulator.run(until=now)
         final = min(finalized_up_to(simulator.states[sim.APP][i], config.blocks) for i in honest)
@@ -153,7 +159,7 @@ def run(
         if final >= config.blocks:
             break
     wall = time.perf_counter() - wall_start
-    return report(config, simulator, honest, byzantine, stakes, verifier, wall)
+    return report(config, simulator, honest, byzantine, stakes, verifier, wall, origin)
 
 
 def finalized_up_to(node: ProvisionerNode, height: int) -> int:
@@ -181,6 +187,7 @@ def report(
     stakes: list[int],
     verifier: SignatureVerifier,
     wall: float,
+    origin: int,
 ) -> SimulationReport:
     states: list[ProvisionerNode] = [simulator.states[sim.APP][i] for i in honest]
     ok, detail = agreement(states)
@@ -192,7 +199,7 @@ def report(
             "height": r.height,
             "hash": r.hash.hex(),
             "iteration": r.iteration,
-            "round_started_s": r.round_started / 1000,
+            "round_started_s": (r.round_started - origin // 1000) / 1000,
             "attested_after_s": (r.decided_at - r.round_started) / 1000,
             "final_after_s": (final_at[r.height] - r.round_started) / 1000
             if r.height in final_at
@@ -222,7 +229,7 @@ def report(
         bytes_per_block=totals.bytes_sent / count,
         signature_verifications=verifier.verifications,
         signature_checks=verifier.calls,
-        virtual_seconds=simulator.now / 1_000_000,
+        virtual_seconds=(simulator.now - origin) / 1_000_000,
         wall_seconds=wall,
         honest=len(honest),
         byzantine_nodes=len(byzantine),
