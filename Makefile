@@ -6,7 +6,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test unit model-check vectors verify-vectors bench lint clean
+# `make help` lists the targets: every line starting with two hashes is its help text.
+
+.PHONY: help run test unit model-check vectors verify-vectors bench lint clean
+
+## help: list the targets
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,15 +23,23 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/duskspec simulate
 
-## test: unit and property tests, then the TLC model checks, then the vector replay
+## test: unit and property tests, the TLC model checks and the vector replay; every stage
+##       runs even when one fails, then one summary line per stage (exit 1 if any failed)
 test: $(STAMP)
-	$(BIN)/python -m pytest
-	$(BIN)/duskspec model-check
-	$(BIN)/duskspec vectors verify
+	@rc=0; \
+	$(BIN)/python -m pytest && s1=passed || { s1=FAILED; rc=1; }; \
+	$(BIN)/duskspec model-check && s2=passed || { s2=FAILED; rc=1; }; \
+	$(BIN)/duskspec vectors verify && s3=passed || { s3=FAILED; rc=1; }; \
+	echo "make test: pytest         $$s1"; \
+	echo "make test: model-check    $$s2"; \
+	echo "make test: vectors verify $$s3"; \
+	exit $$rc
 
+## unit: pytest only (slowest tests listed at the end)
 unit: $(STAMP)
 	$(BIN)/python -m pytest
 
+## model-check: TLC on every model in models/tla/manifest.json (vendored jar, tools/tla/)
 model-check: $(STAMP)
 	$(BIN)/duskspec model-check
 
@@ -33,16 +47,20 @@ model-check: $(STAMP)
 vectors: $(STAMP)
 	$(BIN)/duskspec vectors generate
 
+## verify-vectors: replay conformance-vectors/ against the reference
 verify-vectors: $(STAMP)
 	$(BIN)/duskspec vectors verify
 
+## bench: side-by-side measurements (duskspec bench)
 bench: $(STAMP)
 	$(BIN)/duskspec bench
 
+## lint: ruff check, ruff format --check, mypy --strict
 lint: $(STAMP)
 	$(BIN)/ruff check reference tests
 	$(BIN)/ruff format --check reference tests
 	$(BIN)/mypy
 
+## clean: remove the venv and caches
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -46,6 +46,7 @@ ALLOWED: dict[str, set[str]] = {
     "vectors": {"errors", "types", "encoding", "crypto", "network", "consensus", "runtime", "node"},
     "tla": {"errors", "types", "paths"},
     "cli": {"*"},
+    "cli_support": {"*"},
     "__init__": set(),
 }
 

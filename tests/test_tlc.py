@@ -63,20 +63,40 @@ def test_compare_reports_result_and_state_count_drift() -> None:
     assert any("266 distinct states, manifest says 12677" in p for p in problems)
 
 
-def test_missing_jar_is_one_clear_line(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_without_the_variable_the_vendored_jar_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TLA2TOOLS_JAR", raising=False)
+    assert tlc.find_jar() == paths.TLA_JAR
+
+
+def test_the_vendored_checksum_file_agrees_with_the_code() -> None:
+    recorded = (paths.TLA_JAR.parent / "SHA256").read_text().split()
+    assert recorded == [tlc.VENDORED_JAR_SHA256, "tla2tools.jar"]
+    assert tlc._sha256(paths.TLA_JAR) == tlc.VENDORED_JAR_SHA256
+
+
+def test_a_tampered_vendored_jar_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = tmp_path / "tla2tools.jar"
+    original = paths.TLA_JAR.read_bytes()
+    fake.write_bytes(original[:-1] + bytes([original[-1] ^ 1]))
+    monkeypatch.delenv("TLA2TOOLS_JAR", raising=False)
+    monkeypatch.setattr(paths, "TLA_JAR", fake)
+    assert main(["model-check", "Ledger"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert err.startswith("error: tla.jar_checksum: ") and tlc.VENDORED_JAR_SHA256 in err
+
+
+def test_a_missing_vendored_jar_says_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.delenv("TLA2TOOLS_JAR", raising=False)
-    assert main(["model-check", "Ledger"]) == 2
-    out = capsys.readouterr().out.strip()
-    assert len(out.splitlines()) == 1
-    assert "TLA2TOOLS_JAR is not set" in out and "export TLA2TOOLS_JAR" in out
-
-
-def test_jar_pointing_nowhere(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("TLA2TOOLS_JAR", str(tmp_path / "nope.jar"))
-    with pytest.raises(tlc.TlcUnavailable, match="missing file"):
-        tlc.find_tools()
+    monkeypatch.setattr(paths, "TLA_JAR", tmp_path / "absent.jar")
+    assert main(["model-check", "Ledger"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert err.startswith("error: tla.tools_unavailable: ") and "export TLA2TOOLS_JAR" in err
 
 
 def test_missing_java_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -87,7 +107,7 @@ def test_missing_java_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_unknown_model_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["model-check", "NoSuchModel"]) == 2
-    assert "unknown model" in capsys.readouterr().out
+    assert "unknown model" in capsys.readouterr().err
 
 
 def test_manifest_entries_point_at_files_that_exist() -> None:

@@ -16,7 +16,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from duskspec import __version__, paths
+from duskspec import __version__, cli_support, paths
+from duskspec.cli_support import UsageError
 
 
 def _progress(console: Console, enabled: bool) -> Progress:
@@ -112,8 +113,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         print(
             f"agreement across {result.honest} honest nodes: {verdict}: {result.agreement_detail}"
         )
-    finished = result.blocks_finalized >= config.blocks
-    return 0 if result.agreement_ok and finished else 1
+    return cli_support.simulate_verdict(result, quiet=args.json)
 
 
 def cmd_model_check(args: argparse.Namespace) -> int:
@@ -124,14 +124,12 @@ def cmd_model_check(args: argparse.Namespace) -> int:
     known = {e.name for e in entries}
     unknown = [n for n in args.names if n not in known]
     if unknown:
-        print(f"error: unknown model(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-        return 2
+        raise UsageError(
+            "usage.unknown_model",
+            f"unknown model(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}",
+        )
     chosen = [e for e in entries if not args.names or e.name in args.names]
-    try:
-        tlc.find_tools()
-    except tlc.TlcUnavailable as exc:
-        print(f"error: {exc}")
-        return 2
+    tlc.find_tools()
     failures = 0
     for entry in chosen:
         result = tlc.check_model(entry, models_dir)
@@ -162,20 +160,24 @@ def cmd_vectors_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_vectors_verify(args: argparse.Namespace) -> int:
-    from duskspec.vectors.verify import Outcome, find_cases, summary_line, verify
+    from duskspec.vectors.verify import (
+        Limits,
+        Outcome,
+        exit_status,
+        find_cases,
+        summary_line,
+        verify,
+    )
 
     root = Path(args.dir)
-    total = sum(1 for _ in find_cases(root)) if root.exists() else 0
-    if total == 0:
-        print(f"error: no vector cases under {root}")
-        return 2
+    total = sum(1 for _ in find_cases(root))
     console = Console(stderr=True)
     with _progress(console, True) as progress:
         task = progress.add_task("replaying vectors", total=total)
 
         def on_case(outcome: Outcome) -> None:
             progress.advance(task)
-            if outcome.status == "failed":
+            if outcome.status == "failed" or (outcome.status == "skipped" and args.require_all):
                 progress.console.print(
                     f"FAIL {outcome.path}: {outcome.reason}",
                     markup=False,
@@ -183,9 +185,10 @@ def cmd_vectors_verify(args: argparse.Namespace) -> int:
                     soft_wrap=True,
                 )
 
-        outcomes = verify(root, impl=args.impl, on_case=on_case)
+        limits = Limits(args.case_timeout, args.budget, args.max_strikes)
+        outcomes = verify(root, impl=args.impl, on_case=on_case, limits=limits)
     print(summary_line(outcomes))
-    return 1 if any(o.status == "failed" for o in outcomes) else 0
+    return exit_status(outcomes, require_all=args.require_all)
 
 
 def cmd_vectors_serve(args: argparse.Namespace) -> int:
@@ -202,7 +205,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="duskspec", description=__doc__.splitlines()[0])
+    parser = cli_support.Parser(prog="duskspec", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"duskspec {__version__}")
     parser.add_argument(
         "--crypto",
@@ -212,37 +215,90 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     simulate = sub.add_parser("simulate", help="provisioners running consensus over Kadcast")
-    simulate.add_argument("--provisioners", type=int, default=32)
-    simulate.add_argument("--blocks", type=int, default=20)
-    simulate.add_argument("--seed", type=int, default=0)
-    simulate.add_argument("--preset", choices=("tiny", "mainnet"), default="mainnet")
+    simulate.add_argument(
+        "--provisioners", type=cli_support.positive_int, default=32, help="number of nodes"
+    )
+    simulate.add_argument(
+        "--blocks", type=cli_support.positive_int, default=20, help="blocks to finalize"
+    )
+    simulate.add_argument(
+        "--seed", type=cli_support.non_negative_int, default=0, help="seed of keys, stakes, network"
+    )
+    simulate.add_argument(
+        "--preset", choices=("tiny", "mainnet"), default="mainnet", help="consensus parameters"
+    )
     simulate.add_argument("--byzantine", type=_fraction, default=0.0, help="fraction of stake")
     simulate.add_argument(
-        "--behaviour", default="equivocate", choices=("equivocate", "withhold", "invalid", "silent")
+        "--behaviour",
+        default="equivocate",
+        choices=("equivocate", "withhold", "invalid", "silent"),
+        help="what Byzantine nodes do",
     )
-    simulate.add_argument("--loss", type=float, default=0.0, help="packet loss probability")
+    simulate.add_argument(
+        "--loss", type=cli_support.probability, default=0.0, help="packet loss probability"
+    )
     simulate.add_argument("--partition", type=_partition, help="START:END virtual seconds")
-    simulate.add_argument("--report", help="folder for summary.json and blocks.jsonl")
+    simulate.add_argument(
+        "--report", type=cli_support.new_report_dir, help="folder for summary.json and blocks.jsonl"
+    )
     simulate.add_argument("--json", action="store_true", help="one JSON object on stdout")
     simulate.set_defaults(func=cmd_simulate)
 
     mc = sub.add_parser("model-check", help="run TLC on the models in models/tla/manifest.json")
     mc.add_argument("names", nargs="*", help="model names (default: all)")
-    mc.add_argument("--models", default=str(paths.MODELS_DIR), help="folder with manifest.json")
+    mc.add_argument(
+        "--models",
+        type=cli_support.models_dir,
+        default=str(paths.MODELS_DIR),
+        help="folder with manifest.json",
+    )
     mc.set_defaults(func=cmd_model_check)
 
     vec = sub.add_parser("vectors", help="generate, verify or serve conformance vectors")
     vsub = vec.add_subparsers(dest="vectors_command", required=True)
     gen = vsub.add_parser("generate", help="regenerate the vector tree")
-    gen.add_argument("--out", default=str(paths.VECTORS_DIR))
+    gen.add_argument(
+        "--out",
+        type=cli_support.generate_out,
+        default=str(paths.VECTORS_DIR),
+        help="an empty folder or an existing vector tree",
+    )
     gen.set_defaults(func=cmd_vectors_generate)
     ver = vsub.add_parser("verify", help="replay vectors; ends with 'N passed, M failed'")
     ver.add_argument(
         "--dir",
+        type=cli_support.vector_dir,
         default=str(paths.VECTORS_DIR),
         help="the tree or any sub-folder of it (one component, handler or case)",
     )
-    ver.add_argument("--impl", help="command of an implementation speaking the stdio protocol")
+    ver.add_argument(
+        "--impl",
+        type=cli_support.impl_command,
+        help="command of an implementation speaking the stdio protocol (default: the reference)",
+    )
+    ver.add_argument(
+        "--require-all",
+        action="store_true",
+        help="fail when any handler is unsupported (skipped), not only on failures",
+    )
+    ver.add_argument(
+        "--case-timeout",
+        type=cli_support.positive_float,
+        default=60.0,
+        help="seconds the implementation may take per case",
+    )
+    ver.add_argument(
+        "--budget",
+        type=cli_support.positive_float,
+        default=1800.0,
+        help="seconds the whole replay may take; the rest is reported as not run",
+    )
+    ver.add_argument(
+        "--max-strikes",
+        type=cli_support.positive_int,
+        default=3,
+        help="timeouts, oversized answers or exits after which the run stops",
+    )
     ver.set_defaults(func=cmd_vectors_verify)
     srv = vsub.add_parser("serve", help="answer the stdio vector protocol with the reference")
     srv.set_defaults(func=cmd_vectors_serve)
@@ -254,15 +310,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", default=str(paths.BENCH_DIR / "results"), help="folder for the JSON results"
     )
     bench.set_defaults(func=cmd_bench)
+    cli_support.add_everywhere(
+        parser,
+        "--crypto",
+        choices=("fast", "reference"),
+        help="BLS backend, also accepted here (default: fast)",
+    )
+    cli_support.show_defaults(parser)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.crypto:
-        os.environ["DUSKSPEC_CRYPTO"] = args.crypto
-    code: int = args.func(args)
-    return code
+    """Parse, validate and dispatch; every failure leaves through :func:`cli_support.guarded`
+    as one ``error: <code>: <message>`` line on stderr (exit 2 usage, 1 failure)."""
+
+    def dispatch() -> int:
+        args = build_parser().parse_args(argv)
+        if args.crypto:
+            os.environ["DUSKSPEC_CRYPTO"] = args.crypto
+        code: int = args.func(args)
+        return code
+
+    return cli_support.guarded(dispatch)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ compares it with the entry; any difference is a mismatch the CLI turns into a no
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -18,6 +19,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from duskspec import paths
 
 #: TLC process exit codes (tlc2.output.EC.ExitStatus) and the result names we use.
 EXIT_RESULTS = {0: "success", 10: "assumption", 11: "deadlock", 12: "safety", 13: "liveness"}
@@ -32,6 +35,8 @@ _INVARIANT = re.compile(r"Error: Invariant (\w+) is violated")
 
 class TlcUnavailable(Exception):
     """Java or the TLA+ tools jar cannot be found; the message says what to do."""
+
+    code = "tla.tools_unavailable"
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,49 @@ class ModelResult:
         return not self.mismatches
 
 
+#: SHA-256 of the vendored ``tools/tla/tla2tools.jar`` (also in ``tools/tla/SHA256``).
+VENDORED_JAR_SHA256 = "6dd978ed9bf8c6a16006160fc1401f452e52c84752b46d28723f57470764adeb"
+
+
+class JarChecksumMismatch(TlcUnavailable):
+    """The vendored jar's bytes are not the ones the repository pinned."""
+
+    code = "tla.jar_checksum"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def find_jar() -> Path:
+    """``TLA2TOOLS_JAR`` when set (used as given), else the vendored jar, checked by hash."""
+    jar = os.environ.get("TLA2TOOLS_JAR", "")
+    if jar:
+        if not Path(jar).is_file():
+            raise TlcUnavailable(
+                f"TLA2TOOLS_JAR points to a missing file ({jar}): unset it to use the vendored "
+                f"jar in tools/tla/, or point it at a tla2tools.jar"
+            )
+        return Path(jar)
+    vendored = paths.TLA_JAR
+    if not vendored.is_file():
+        raise TlcUnavailable(
+            f"no TLA+ tools jar: {vendored} is missing and TLA2TOOLS_JAR is not set "
+            "(`export TLA2TOOLS_JAR=/path/to/tla2tools.jar`, 1.8.0 or later)"
+        )
+    actual = _sha256(vendored)
+    if actual != VENDORED_JAR_SHA256:
+        raise JarChecksumMismatch(
+            f"{vendored} has SHA-256 {actual}, expected {VENDORED_JAR_SHA256} "
+            "(tools/tla/SHA256): restore it with `git checkout tools/tla/tla2tools.jar`"
+        )
+    return vendored
+
+
 def find_tools() -> tuple[str, Path]:
     """The java executable and the tla2tools.jar path, or :class:`TlcUnavailable`."""
     java = shutil.which("java")
@@ -90,15 +138,7 @@ def find_tools() -> tuple[str, Path]:
             "java not found: install a Java 11+ runtime (Debian: apt-get install "
             "openjdk-17-jre-headless) and put `java` on PATH"
         )
-    jar = os.environ.get("TLA2TOOLS_JAR", "")
-    if not jar or not Path(jar).is_file():
-        state = "is not set" if not jar else f"points to a missing file ({jar})"
-        raise TlcUnavailable(
-            f"TLA2TOOLS_JAR {state}: download tla2tools.jar from the TLA+ project's releases "
-            "(tlaplus/tlaplus on GitHub, 1.8.0 or later) and "
-            "`export TLA2TOOLS_JAR=/path/to/tla2tools.jar`"
-        )
-    return java, Path(jar)
+    return java, find_jar()
 
 
 def load_manifest(models_dir: Path) -> list[ModelEntry]:

@@ -26,10 +26,17 @@ from duskspec.vectors import format as fmt
 from duskspec.vectors.registry import Handler, handler_index
 
 
-def answer(request: dict[str, Any]) -> dict[str, Any]:
-    key = (request.get("preset"), request.get("component"), request.get("handler"))
-    handler = handler_index().get(key)  # type: ignore[arg-type]
+def answer(request: Any) -> dict[str, Any]:
+    """The reference's answer to one request; a request of the wrong shape is answered with
+    the error ``vectors.bad_request`` (spec/vectors.md §4)."""
+    if not isinstance(request, dict):
+        return {"id": None, "error": "vectors.bad_request"}
     reply: dict[str, Any] = {"id": request.get("id")}
+    key = (request.get("preset"), request.get("component"), request.get("handler"))
+    if not all(isinstance(part, str) for part in key):
+        reply["error"] = "vectors.bad_request"
+        return reply
+    handler = handler_index().get(key)  # type: ignore[arg-type]
     if handler is None:
         reply["unsupported"] = True
         return reply
@@ -54,9 +61,14 @@ def _decode_input(handler: Handler, raw: Any) -> Any:
 
 
 def serve(stdin: IO[str], stdout: IO[str]) -> None:
-    """Answer requests line by line until stdin closes."""
+    """Answer requests line by line until stdin closes. A line that is not JSON is answered
+    ``{"id": null, "error": "vectors.bad_request"}``; the server keeps going."""
     for line in stdin:
         if not line.strip():
             continue
-        stdout.write(json.dumps(answer(json.loads(line)), sort_keys=True) + "\n")
+        try:
+            request = json.loads(line)
+        except ValueError:
+            request = None
+        stdout.write(json.dumps(answer(request), sort_keys=True) + "\n")
         stdout.flush()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -82,14 +83,23 @@ def _from_hex(raw: Any, path: str) -> bytes:
         raise _bad(path, "malformed hex") from exc
 
 
+#: Longest decimal string accepted for an integer: 2**512 has 155 digits.
+MAX_INT_DIGITS = 160
+_DECIMAL = re.compile(rf"-?[0-9]{{1,{MAX_INT_DIGITS}}}", re.ASCII)
+
+
 def _from_int(raw: Any, path: str) -> int:
+    """A JSON integer within +-2**53, or a decimal string of ASCII digits (one optional
+    minus sign, at most :data:`MAX_INT_DIGITS` digits)."""
     if isinstance(raw, bool):
         raise _bad(path, "expected an integer")
     if isinstance(raw, int):
+        if abs(raw) > JSON_SAFE_INT:
+            raise _bad(path, "integers beyond 2**53 are written as decimal strings")
         return raw
-    if isinstance(raw, str) and raw.lstrip("-").isdigit():
+    if isinstance(raw, str) and _DECIMAL.fullmatch(raw):
         return int(raw)
-    raise _bad(path, "expected an integer or a decimal string")
+    raise _bad(path, "expected an integer or a decimal string of at most 160 ASCII digits")
 
 
 def from_json(tp: Any, raw: Any, path: str = "") -> Any:

@@ -17,6 +17,7 @@ from duskspec.consensus import finality, rewards, slashing, sortition
 from duskspec.consensus.constants import DUSK, PRESETS, ConsensusParams
 from duskspec.consensus.provisioners import Provisioner, provisioner_set
 from duskspec.consensus.sortition import CommitteeMember, StepName
+from duskspec.errors import ConsensusError
 from duskspec.types import BlsPublicKey, Hash32
 from duskspec.vectors.registry import Case, Handler
 
@@ -272,6 +273,8 @@ def _committee_run(
 ) -> Callable[[ProvisionersPre, CommitteeInput], StepCommitteePost]:
     def run_committee(pre: ProvisionersPre, inp: CommitteeInput) -> StepCommitteePost:
         provs = provisioner_set(pre.provisioners)
+        if inp.step not in set(StepName):
+            raise ConsensusError("consensus.step_out_of_range", f"step index {inp.step}")
         step = StepName(inp.step)
         committee = sortition.voting_committee(
             provs, inp.seed, inp.round, inp.iteration, step, params

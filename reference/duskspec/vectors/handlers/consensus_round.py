@@ -158,6 +158,8 @@ def run_aggregation(
     the order of the frames decides which voters the StepVotes name."""
     state, ctx = observer(pre, params)
     state = dataclasses.replace(state, step=StepName.VALIDATION)
+    if not steps:
+        raise ConsensusError("consensus.not_a_vote", "aggregation needs at least one vote")
     votes = [decode_message(step.frame, params) for step in steps]
     for vote in votes:
         if not isinstance(vote, ValidationVote) or vote.header.iteration != 0:
