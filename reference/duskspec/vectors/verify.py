@@ -274,7 +274,7 @@ class ImplProcess:
         self.proc.stdout.close()
 
     def close(self) -> None:
-        self._stop(grace=5.0)
+        self._stop(grace=2.0)
 
 
 def _adapter_error(reason: str, strike: bool) -> dict[str, Any]:
