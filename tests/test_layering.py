@@ -1,4 +1,4 @@
-"""architecture.md §1: imports flow one way, and protocol layers never import each other."""
+"""docs/architecture.md §1: imports flow one way, and protocol layers never import each other."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The txroot Merkle root against protocol-facts §6.2's worked examples, written out."""
+"""The txroot Merkle root against spec/sources.md §6.2's worked examples, written out."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every Python symbol and TLA+ action that spec/ cites exists (architecture.md §6)."""
+"""Every Python symbol and TLA+ action that spec/ cites exists (docs/architecture.md §6)."""
 
 from __future__ import annotations
 

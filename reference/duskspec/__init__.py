@@ -1,6 +1,6 @@
 """duskspec: the executable reference of a Dusk-style proof-of-stake protocol.
 
-Layers (architecture.md §1), imported in one direction only:
+Layers (docs/architecture.md §1), imported in one direction only:
 ``encoding`` <- ``crypto`` <- (``network``, ``consensus``, ``runtime``) <- ``node`` <- ``cli``.
 """
 

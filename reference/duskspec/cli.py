@@ -1,4 +1,4 @@
-"""The ``duskspec`` command (architecture.md §7).
+"""The ``duskspec`` command (docs/architecture.md §7).
 
 Sub-commands: ``model-check``, ``vectors generate|verify|serve``, ``bench``. Each returns an
 exit code; :func:`main` is the only place that exits. Long work shows a progress bar on a

@@ -1,4 +1,4 @@
-"""Canonical byte encoding (spec/vectors.md §Encoding, protocol-facts.md: little-endian).
+"""Canonical byte encoding (spec/vectors.md §Encoding, spec/sources.md §0: little-endian).
 
 Integers are fixed-width little-endian. Byte strings are either fixed-length or prefixed by
 their length as a ``u32``. Decoding is strict: a :class:`Reader` raises

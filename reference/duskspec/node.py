@@ -1,5 +1,5 @@
 """A provisioner node: the consensus round machine running over a network overlay
-(architecture.md §1 ``node``; spec/consensus.md §10).
+(docs/architecture.md §1 ``node``; spec/consensus.md §10).
 
 :func:`provisioner_machine` returns the app-layer handler the network simulator calls with
 ``(node, event)``. It decodes consensus messages from the overlay's byte frames, feeds them to

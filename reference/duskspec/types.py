@@ -1,4 +1,4 @@
-"""Names that say what bytes and integers mean (architecture.md §2).
+"""Names that say what bytes and integers mean (docs/architecture.md §2).
 
 These are ``NewType`` aliases: free at run time, checked by mypy.
 """

@@ -1,4 +1,4 @@
-"""Fork choice with fallback in the node (spec/consensus.md rule 3.20, protocol-facts §1.13)."""
+"""Fork choice with fallback in the node (spec/consensus.md rule 3.20, spec/sources.md §1.13)."""
 
 from __future__ import annotations
 

@@ -58,7 +58,7 @@ def test_block_hash_is_sha3_of_the_hashable_header(decided: tuple[Lockstep, Bloc
 def test_success_attestation_is_146_bytes(decided: tuple[Lockstep, Block]) -> None:
     _, block = decided
     assert block.attestation is not None
-    assert len(block.attestation.encode()) == 146  # protocol-facts §6.1
+    assert len(block.attestation.encode()) == 146  # spec/sources.md §6.1
     assert decode_attestation(block.attestation.encode()) == block.attestation
 
 

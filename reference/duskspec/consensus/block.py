@@ -1,4 +1,4 @@
-"""Block headers as consensus sees them (spec/consensus.md §5; protocol-facts §6.1).
+"""Block headers as consensus sees them (spec/consensus.md §5; spec/sources.md §6.1).
 
 The block hash is SHA3-256 of the *hashable* header: every field in order up to and
 including ``failed_iterations``. The block's own attestation (``att``) and the generator's

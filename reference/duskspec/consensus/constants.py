@@ -1,4 +1,4 @@
-"""Consensus constants, one table per preset (spec/consensus.md §1, protocol-facts.md §1.2).
+"""Consensus constants, one table per preset (spec/consensus.md §1, spec/sources.md §1.2).
 
 Presets are data: every function in ``duskspec.consensus`` takes a :class:`ConsensusParams`
 and never asks which preset it is. ``mainnet`` holds Dusk's values (rusk 1.6.0

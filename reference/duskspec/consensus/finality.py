@@ -1,4 +1,4 @@
-"""Rolling finality, PNI and fork choice (spec/consensus.md §7, protocol-facts.md §1.11-1.13).
+"""Rolling finality, PNI and fork choice (spec/consensus.md §7, spec/sources.md §1.11-1.13).
 
 - PNI, the previous non-attested iterations of a block, is ``min(iteration, max_iter)``
   minus the Fail attestations it carries (``header_validation.rs::verify_failed_iterations``).

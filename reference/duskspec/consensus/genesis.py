@@ -1,4 +1,4 @@
-"""The genesis block as consensus sees it (protocol-facts §1.4: every header field at its
+"""The genesis block as consensus sees it (spec/sources.md §1.4: every header field at its
 default but the timestamp and state hash, which are 0 and empty here)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The consensus part of block header validation (spec/consensus.md §9; protocol-facts §1.11).
+"""The consensus part of block header validation (spec/consensus.md §9; spec/sources.md §1.11).
 
 :func:`check_header` applies the rules in Dusk's order and raises the first failure as a
 :class:`ConsensusError`. Whether a Validation committee member then votes ``Invalid`` or

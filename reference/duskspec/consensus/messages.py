@@ -1,4 +1,4 @@
-"""Consensus messages and their wire encoding (spec/consensus.md §4; protocol-facts §1.7-1.8).
+"""Consensus messages and their wire encoding (spec/consensus.md §4; spec/sources.md §1.7-1.8).
 
 Every type here is a frozen dataclass with ``encode()`` and a strict ``decode_*`` function
 built on :class:`duskspec.encoding.Reader`. Decoders reject unknown tags
@@ -206,7 +206,7 @@ def read_sign_info(reader: Reader) -> SignInfo:
 
 def signed_vote_message(header: ConsensusHeader, sign_tag: int, vote: Vote) -> bytes:
     """What a voter signs: ``ConsensusHeader ‖ sign_tag ‖ Vote``. The Ratification timestamp
-    and attached ValidationResult are not signed (protocol-facts §1.7)."""
+    and attached ValidationResult are not signed (spec/sources.md §1.7)."""
     return header.encode() + encode_u8(sign_tag) + vote.encode()
 
 

@@ -1,4 +1,4 @@
-"""Block emission and the reward split (spec/consensus.md §5, protocol-facts.md §1.14).
+"""Block emission and the reward split (spec/consensus.md §5, spec/sources.md §1.14).
 
 rusk ``rusk/src/lib/node.rs::{emission_amount, get_block_rewards}`` and
 ``rusk/src/lib/node/rusk.rs::{reward, calc_generator_extra_reward}``, in integers (LUX):

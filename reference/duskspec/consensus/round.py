@@ -1,4 +1,4 @@
-"""One consensus round as a pure state machine (spec/consensus.md §8; protocol-facts §1.6-1.10).
+"""One consensus round as a pure state machine (spec/consensus.md §8; spec/sources.md §1.6-1.10).
 
 A round produces the block at height ``tip.height + 1``. It runs iterations of three steps;
 each input is one function ``(state, ctx, input, now) -> (state, outputs)`` that never

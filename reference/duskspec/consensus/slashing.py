@@ -1,5 +1,5 @@
 """Soft and hard slashing, suspension, and what triggers them (spec/consensus.md §6,
-protocol-facts.md §1.15).
+spec/sources.md §1.15).
 
 The stake contract's ``slash`` and ``hard_slash`` (``contracts:genesis/stake/src/state.rs``)
 as pure functions over :class:`StakeData`, in integers:

@@ -1,4 +1,4 @@
-"""Deterministic sortition and committees (spec/consensus.md §2, protocol-facts.md §1.5).
+"""Deterministic sortition and committees (spec/consensus.md §2, spec/sources.md §1.5).
 
 Dusk's ``consensus/src/user/{sortition,provisioners,committee}.rs``, rule by rule:
 

@@ -1,4 +1,4 @@
-"""Signature and attestation verification (spec/consensus.md §6; protocol-facts §1.8).
+"""Signature and attestation verification (spec/consensus.md §6; spec/sources.md §1.8).
 
 :class:`SignatureVerifier` memoizes BLS verification of identical (key, message, signature)
 triples and the rogue-key-safe aggregate keys of committees. Both are pure functions of

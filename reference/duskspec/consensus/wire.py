@@ -1,4 +1,4 @@
-"""Consensus messages on the wire (spec/consensus.md §4.2; protocol-facts §1.7, §6.1).
+"""Consensus messages on the wire (spec/consensus.md §4.2; spec/sources.md §1.7, §6.1).
 
 A wire message is ``Version(major u8, minor u16, patch u16) ‖ topic u8 ‖ payload``. Topics:
 Block 11, Candidate 16, Validation 17, Ratification 18, Quorum 19. A block is its hashable

@@ -1,4 +1,4 @@
-"""BLS signatures on BLS12-381 as Dusk uses them (spec/crypto.md §3; protocol-facts.md §5.1).
+"""BLS signatures on BLS12-381 as Dusk uses them (spec/crypto.md §3; spec/sources.md §5.1).
 
 Minimal-signature variant: public keys are G2 points (96 bytes compressed), signatures are
 G1 points (48 bytes). Dusk's ``bls12_381-bls`` V2 rules (Aegis onwards):

@@ -1,4 +1,4 @@
-"""The two BLS12-381 group backends behind :mod:`duskspec.crypto.bls` (architecture.md §3).
+"""The two BLS12-381 group backends behind :mod:`duskspec.crypto.bls` (docs/architecture.md §3).
 
 A backend does group arithmetic only: decompress a point whose encoding the façade has
 already checked, test subgroup membership, add, multiply, hash to G1 and run the pairing

@@ -1,4 +1,4 @@
-"""Hash functions as Dusk uses them (protocol-facts.md §5.5, spec/crypto.md §1).
+"""Hash functions as Dusk uses them (spec/sources.md §5.5, spec/crypto.md §1).
 
 | function | Dusk's use |
 |---|---|

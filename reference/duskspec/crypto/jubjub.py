@@ -1,4 +1,4 @@
-"""The Jubjub curve as Dusk uses it (spec/crypto.md §5; protocol-facts.md §5.2; Dusk's
+"""The Jubjub curve as Dusk uses it (spec/crypto.md §5; spec/sources.md §5.2; Dusk's
 ``jubjub`` crate, ``src/dusk.rs``).
 
 Jubjub is the twisted Edwards curve ``-u² + v² = 1 + d·u²·v²`` over the BLS12-381 scalar

@@ -1,5 +1,5 @@
 """The SHA3-256 binary Merkle root of block ``txroot`` and ``faultroot``
-(protocol-facts.md §6.2; rusk ``consensus/src/merkle.rs``; spec/crypto.md §2).
+(spec/sources.md §6.2; rusk ``consensus/src/merkle.rs``; spec/crypto.md §2).
 
 Dusk keeps the old Go node's rule: a missing right child is replaced by its left sibling,
 and the reported root is that of the smallest complete subtree holding every leaf, so one

@@ -1,5 +1,5 @@
 """Piecrust's BLAKE3 trees: the per-contract page tree and the state tree whose root is a
-block's ``state_hash`` (spec/crypto.md §10; protocol-facts.md §3.4; ``piecrust``
+block's ``state_hash`` (spec/crypto.md §10; spec/sources.md §3.4; ``piecrust``
 ``store/tree.rs`` and ``store/hasher.rs``).
 
 Both are ``dusk-merkle`` sparse trees with 32-byte BLAKE3 nodes,

@@ -1,5 +1,5 @@
 """The Phoenix notes tree: a Poseidon Merkle tree of arity 4 (spec/crypto.md §9;
-protocol-facts.md §4.2; Dusk's ``poseidon-merkle``, ``NOTES_TREE_DEPTH = 17``).
+spec/sources.md §4.2; Dusk's ``poseidon-merkle``, ``NOTES_TREE_DEPTH = 17``).
 
 A leaf is a note hash (a BLS scalar); an inner node is ``Poseidon(Merkle4; c0, c1, c2, c3)``;
 an empty subtree is 0 at every level. Notes are appended at consecutive positions. The tree

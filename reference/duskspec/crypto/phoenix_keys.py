@@ -1,4 +1,4 @@
-"""Phoenix keys and the cryptography of notes (spec/crypto.md §8; protocol-facts.md §4.2;
+"""Phoenix keys and the cryptography of notes (spec/crypto.md §8; spec/sources.md §4.2;
 Dusk's ``phoenix-core``: ``keys/*.rs``, ``stealth_address.rs``, ``note.rs``, ``aes.rs``).
 
 With ``G`` = ``GENERATOR``, ``G'`` = ``GENERATOR_NUMS`` and ``H(P)`` = Jubjub

@@ -1,10 +1,10 @@
 """Poseidon over the BLS12-381 scalar field as Dusk uses it (spec/crypto.md §4;
-protocol-facts.md §5.3; Dusk's ``Poseidon252`` and ``safe`` crates).
+spec/sources.md §5.3; Dusk's ``Poseidon252`` and ``safe`` crates).
 
 **Hades permutation** (:func:`permutation`): width 5, 8 full rounds (4 before and 4 after)
 and 60 partial rounds, S-box ``x^5`` (a partial round applies it to the last element only).
 Each round adds its 5 round constants, applies the S-box layer, then multiplies by the MDS
-matrix. Constants are generated here, as Dusk's ``assets/HOWTO.md`` generates them:
+matrix. Constants are generated here, as Dusk's ``Poseidon252:assets/HOWTO.md`` generates them:
 
 - round constants: ``h_0 = "poseidon-for-plonk"``, ``h_{i+1} = SHA-512(h_i)``;
   ``c_i = (h_{i+1} as a 512-bit little-endian integer mod r) + c_{i-1}``, ``c_{-1} = 1``;

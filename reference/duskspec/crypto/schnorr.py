@@ -1,4 +1,4 @@
-"""Schnorr signatures over Jubjub as Dusk uses them (spec/crypto.md §6; protocol-facts.md
+"""Schnorr signatures over Jubjub as Dusk uses them (spec/crypto.md §6; spec/sources.md
 §5.2; ``jubjub-schnorr`` v0.7.0-rc.0, the version rusk 1.6.0 pins).
 
 Messages are BLS12-381 scalars (field elements, e.g. a Phoenix ``payload_hash``). With

@@ -1,4 +1,4 @@
-"""Run TLC on the models listed in ``models/tla/manifest.json`` (architecture.md §5).
+"""Run TLC on the models listed in ``models/tla/manifest.json`` (docs/architecture.md §5).
 
 Each manifest entry names a model, its module and config, the result TLC must reach and the
 distinct-state count it must report. :func:`check_model` runs TLC in a subprocess

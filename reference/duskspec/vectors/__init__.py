@@ -1,5 +1,5 @@
 """Conformance vectors: generation, format, schema, replay (spec/vectors.md).
 
 Nothing in the protocol packages imports this package; only :mod:`duskspec.cli` and the
-tests do (architecture.md §1).
+tests do (docs/architecture.md §1).
 """

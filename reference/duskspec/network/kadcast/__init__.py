@@ -1,4 +1,4 @@
-"""Kadcast (spec/network.md §1-§6; protocol-facts.md §2).
+"""Kadcast (spec/network.md §1-§6; spec/sources.md §2).
 
 Modules, from the bytes up: :mod:`.params` (the constant table), :mod:`.ids` (node ids and
 the nonce proof of work), :mod:`.distance` (XOR distance and bucket heights), :mod:`.wire`

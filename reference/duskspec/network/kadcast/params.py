@@ -1,4 +1,4 @@
-"""Kadcast constants (spec/network.md §1; protocol-facts.md §2.1).
+"""Kadcast constants (spec/network.md §1; spec/sources.md §2.1).
 
 Presets are data: :data:`MAINNET` holds Dusk's values (``dusk-network/kadcast`` as pinned by
 rusk 1.6.0), :data:`TINY` shrinks the bucket size so small tests exercise full buckets.
