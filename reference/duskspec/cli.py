@@ -1,4 +1,6 @@
-"""The ``duskspec`` command (docs/architecture.md §7).
+"""duskspec: simulate Dusk-style consensus, check its TLA+ models, generate and replay its vectors.
+
+The ``duskspec`` command (docs/architecture.md §7).
 
 Sub-commands: ``model-check``, ``vectors generate|verify|serve``, ``bench``. Each returns an
 exit code; :func:`main` is the only place that exits. Long work shows a progress bar on a
@@ -64,9 +66,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         partition=args.partition,
     )
     console = Console(stderr=True)
-    with _progress(console, not args.json) as progress:
-        task = progress.add_task("blocks final at every honest node", total=config.blocks)
-        result = run(config, lambda height: progress.update(task, completed=height))
+    with cli_support.SimulateProgress(console, config.blocks, quiet=args.json) as progress:
+        result = run(config, progress.blocks, on_phase=progress.phase)
     summary = result.summary()
     if args.report:
         out = Path(args.report)
@@ -205,7 +206,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = cli_support.Parser(prog="duskspec", description=__doc__.splitlines()[0])
+    parser = cli_support.Parser(
+        prog="duskspec", description=__doc__.splitlines()[0], epilog=cli_support.EPILOG
+    )
     parser.add_argument("--version", action="version", version=f"duskspec {__version__}")
     parser.add_argument(
         "--crypto",
@@ -304,10 +307,14 @@ def build_parser() -> argparse.ArgumentParser:
     srv.set_defaults(func=cmd_vectors_serve)
 
     bench = sub.add_parser("bench", help="benchmarks measured side by side in one run")
-    bench.add_argument("suites", nargs="*", help="suites to run (default: all)")
+    bench.add_argument(
+        "suites", nargs="*", type=cli_support.bench_suite, help="suites to run (default: all)"
+    )
     bench.add_argument("--json", action="store_true", help="one JSON object on stdout")
     bench.add_argument(
-        "--out", default=str(paths.BENCH_DIR / "results"), help="folder for the JSON results"
+        "--out",
+        default=str(paths.BENCH_DIR / "latest"),
+        help="folder for the JSON results (the recorded ones are in benchmarks/results/)",
     )
     bench.set_defaults(func=cmd_bench)
     cli_support.add_everywhere(

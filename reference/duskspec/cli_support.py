@@ -22,14 +22,26 @@ import os
 import shlex
 import shutil
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING, NoReturn
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from duskspec.errors import ProtocolError
 
 if TYPE_CHECKING:
-    from duskspec.simulation import SimulationReport
+    from duskspec.simulation import SimulationConfig, SimulationReport
+
+#: Shown under ``duskspec --help``.
+EPILOG = (
+    "Run `duskspec COMMAND --help` for a command's options and their defaults. "
+    "Every failure is one line on stderr, `error: <code>: <message>`; "
+    "exit status 2 means a bad argument, 1 a failure."
+)
 
 #: Exit statuses of the ``duskspec`` command.
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -247,6 +259,98 @@ def impl_command(text: str) -> str:
     return text
 
 
+def bench_suite(text: str) -> str:
+    """The name of a benchmark suite."""
+    from duskspec.bench import suites
+
+    known = suites()
+    if text not in known:
+        raise argparse.ArgumentTypeError(f"unknown suite {text!r}; known: {', '.join(known)}")
+    return text
+
+
+class SimulateProgress:
+    """Progress of ``duskspec simulate`` on stderr: a bar labelled with the phase (keys,
+    network bootstrap, consensus) on a terminal; otherwise one line when a phase starts and
+    one every :attr:`every_s` wall seconds, so a log shows the run is alive."""
+
+    every_s = 10.0
+
+    def __init__(self, console: Console, total: int, quiet: bool = False) -> None:
+        self.console = console
+        self.total = total
+        self.quiet = quiet
+        self.live = console.is_terminal and not quiet
+        self.name = "starting"
+        self.done = 0
+        self.start = self.last_line = time.monotonic()
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=not self.live,
+        )
+        self.task = self.bar.add_task("keys", total=total)
+
+    def __enter__(self) -> SimulateProgress:
+        self.bar.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.bar.__exit__(kind, value, trace)
+
+    def phase(self, name: str) -> None:
+        self.name = name
+        label = f"{name}: blocks final at every honest node" if name == "consensus" else name
+        self.bar.update(self.task, description=label)
+        self._line(force=True)
+
+    def blocks(self, final: int) -> None:
+        self.done = final
+        self.bar.update(self.task, completed=final)
+        self._line(force=False)
+
+    def _line(self, force: bool) -> None:
+        if self.live or self.quiet:
+            return
+        now = time.monotonic()
+        if not force and now - self.last_line < self.every_s:
+            return
+        self.last_line = now
+        progress = f", {self.done}/{self.total} blocks final" if self.name == "consensus" else ""
+        print(
+            f"simulate: {self.name}{progress} ({now - self.start:.0f} s)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def reproduce_command(config: SimulationConfig) -> str:
+    """The command line that repeats a run exactly (the run depends on nothing else)."""
+    words = [
+        "duskspec simulate",
+        f"--provisioners {config.provisioners}",
+        f"--blocks {config.blocks}",
+        f"--seed {config.seed}",
+        f"--preset {config.preset}",
+    ]
+    if config.byzantine:
+        words += [f"--byzantine {config.byzantine:g}", f"--behaviour {config.behaviour}"]
+    if config.loss:
+        words.append(f"--loss {config.loss:g}")
+    if config.partition is not None:
+        words.append(f"--partition {config.partition[0]}:{config.partition[1]}")
+    return " ".join(words)
+
+
 def simulate_verdict(result: SimulationReport, quiet: bool = False) -> int:
     """The last word of ``duskspec simulate``: a verdict line on success, else the one
     ``error:`` line saying which property the run lost (exit 1)."""
@@ -259,11 +363,13 @@ def simulate_verdict(result: SimulationReport, quiet: bool = False) -> int:
             f"only {result.blocks_finalized} of {wanted} blocks became final at every honest "
             f"node within {result.virtual_seconds:.0f} virtual s "
             f"(limit {result.config.max_seconds_per_block} s per block); "
-            f"seed {result.config.seed}, digest {result.digest}",
+            f"seed {result.config.seed}, digest {result.digest}; "
+            f"reproduce: {reproduce_command(result.config)}",
         )
     if not quiet:
         print(
             f"verdict: ok: {wanted} of {wanted} blocks final at all {result.honest} honest nodes, "
             f"agreement holds; seed {result.config.seed}, event-log digest {result.digest}"
         )
+        print(f"reproduce: {reproduce_command(result.config)}")
     return EXIT_OK

@@ -113,9 +113,15 @@ def choose_byzantine(stakes: list[int], fraction: float, seed: int) -> set[int]:
 
 
 def run(
-    config: SimulationConfig, on_progress: Callable[[int], None] | None = None
+    config: SimulationConfig,
+    on_progress: Callable[[int], None] | None = None,
+    on_phase: Callable[[str], None] | None = None,
 ) -> SimulationReport:
+    """``on_phase`` hears "keys", "network bootstrap" and "consensus" as each phase starts;
+    ``on_progress`` the number of blocks final at every honest node, once a virtual second."""
+    phase = on_phase or (lambda name: None)
     params = PRESETS[config.preset]
+    phase("keys")
     keys, provisioners = make_provisioners(config.provisioners, config.seed, params.minimum_stake)
     stake_of = {p.public_key: p.value for p in provisioners}
     stakes = [stake_of[k.public_key] for k in keys]
@@ -128,6 +134,7 @@ def run(
     ]
     verifier = SignatureVerifier()
     context = NodeContext(params, provisioners, verifier)
+    phase("network bootstrap")
     network = bootstrap_network(config.provisioners, seed=config.seed)
     net_config = sim.NetworkConfig(seed=config.seed, loss=config.loss)
     # Consensus starts where the bootstrap run ended: the routing tables' timestamps are from
@@ -149,6 +156,7 @@ def run(
     honest = [i for i in range(config.provisioners) if i not in byzantine]
     limit_us = config.max_seconds_per_block * (config.blocks + 1) * 1_000_000
     wall_start = time.perf_counter()
+    phase("consensus")
     now = origin
     while now < origin + limit_us:
         now += CHECK_EVERY_US
