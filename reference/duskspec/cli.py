@@ -215,6 +215,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("fast", "reference"),
         help="BLS backend: fast (arkworks, default) or reference (py_ecc)",
     )
+    parser.add_argument(
+        "--root",
+        help="folder with models/tla, conformance-vectors and tools/tla (default: the "
+        "checkout, else the copy inside the installed package; also DUSKSPEC_ROOT)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     simulate = sub.add_parser("simulate", help="provisioners running consensus over Kadcast")
@@ -332,6 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     as one ``error: <code>: <message>`` line on stderr (exit 2 usage, 1 failure)."""
 
     def dispatch() -> int:
+        cli_support.apply_root(sys.argv[1:] if argv is None else argv)
         args = build_parser().parse_args(argv)
         if args.crypto:
             os.environ["DUSKSPEC_CRYPTO"] = args.crypto

@@ -23,7 +23,7 @@ import shlex
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, NoReturn
@@ -105,6 +105,30 @@ def os_error_code(exc: OSError) -> str:
 def os_error_message(exc: OSError) -> str:
     where = f": {exc.filename}" if exc.filename else ""
     return f"{exc.strerror or exc}{where}"
+
+
+def apply_root(argv: Sequence[str]) -> None:
+    """Honour ``--root DIR`` (anywhere on the line) before the parser computes its defaults:
+    every data path then points into DIR (``duskspec.paths.set_root``)."""
+    from duskspec import paths
+
+    for index, word in enumerate(argv):
+        if word == "--root" and index + 1 < len(argv):
+            root = argv[index + 1]
+        elif word.startswith("--root="):
+            root = word.removeprefix("--root=")
+        else:
+            continue
+        if not any((Path(root) / marker).exists() for marker in ROOT_MARKERS):
+            raise UsageError(
+                "usage.bad_argument",
+                f"argument --root: {root} has none of {', '.join(ROOT_MARKERS)}",
+            )
+        paths.set_root(Path(root).resolve())
+
+
+#: What a data root holds (one is enough: a root may carry only the vectors).
+ROOT_MARKERS = ("models/tla/manifest.json", "conformance-vectors/INDEX.md")
 
 
 def add_everywhere(parser: argparse.ArgumentParser, *flags: str, **kwargs: object) -> None:
