@@ -19,6 +19,7 @@ from duskspec.consensus.provisioners import Provisioner, provisioner_set
 from duskspec.consensus.sortition import CommitteeMember, StepName
 from duskspec.errors import ConsensusError
 from duskspec.types import BlsPublicKey, Hash32
+from duskspec.vectors import boundaries
 from duskspec.vectors.registry import Case, Handler
 
 #: rusk 1.6.0 ``consensus/src/user/sortition.rs`` tests.
@@ -248,6 +249,7 @@ def _extraction_cases(params: ConsensusParams) -> Iterator[Case]:
         pre=ProvisionersPre((lone,)),
         seed=502,
     )
+    yield from boundaries.extraction_cases(params, ExtractionInput, ProvisionersPre)
 
 
 # --- committee: the protocol's committees for an iteration and step -----------------------
