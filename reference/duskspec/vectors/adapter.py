@@ -9,7 +9,7 @@ writes one JSON line to its stdin::
 and reads one JSON line from its stdout::
 
     {"id": 7, "post": {...}}          the implementation accepted the input
-    {"id": 7, "error": "crypto.x"}    it rejected it, with the protocol error code
+    {"id": 7, "error": "crypto.bls_signature_invalid"}  it rejected it, with the protocol error code
     {"id": 7, "unsupported": true}    it does not implement this handler (counted as skipped)
 
 :func:`answer` is the reference implementation of that protocol; ``duskspec vectors serve``

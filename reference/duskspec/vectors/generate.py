@@ -18,6 +18,7 @@ from typing import Any
 from duskspec import SPEC_VERSION, __version__
 from duskspec.errors import ProtocolError, VectorError
 from duskspec.vectors import format as fmt
+from duskspec.vectors.errors_index import errors_index
 from duskspec.vectors.registry import Case, Handler, all_handlers
 
 #: Files a human maintains inside the vector folder; generation keeps them.
@@ -183,6 +184,12 @@ def build_tree(root: Path, handlers: tuple[Handler, ...] | None = None) -> int:
         path = schema_dir / handler.component / f"{handler.name}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(fmt.dumps(part_schemas(handler)))
+    expected: dict[str, int] = {}
+    for r in rendered:
+        code = r.files["meta.json"].get("expected_error")
+        if code is not None:
+            expected[code] = expected.get(code, 0) + 1
+    (root / "errors.json").write_bytes(fmt.dumps(errors_index(expected, SPEC_VERSION)))
     (root / INDEX_NAME).write_text(_index(rendered))
     _write_sums(root)
     return len(rendered)
