@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 
 # `make help` lists the targets: every line starting with two hashes is its help text.
 
-.PHONY: help run test unit model-check vectors verify-vectors bench lint clean
+.PHONY: help run test unit dist mutation model-check vectors verify-vectors bench lint clean
 
 ## help: list the targets
 help:
@@ -46,6 +46,11 @@ model-check: $(STAMP)
 ## vectors: regenerate conformance-vectors/ (commit the result)
 vectors: $(STAMP)
 	$(BIN)/duskspec vectors generate
+
+## dist: release tarballs of the vectors, one per preset, plus SHA256SUMS, in dist/
+##       (byte-for-byte reproducible; the version is spec_version, see CHANGELOG)
+dist: $(STAMP)
+	$(BIN)/python -m duskspec.vectors.release dist
 
 ## verify-vectors: replay conformance-vectors/ against the reference
 verify-vectors: $(STAMP)
