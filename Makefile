@@ -52,6 +52,11 @@ vectors: $(STAMP)
 dist: $(STAMP)
 	$(BIN)/python -m duskspec.vectors.release dist
 
+## mutation: operator mutants of the modules the vectors cover, each replayed against the
+##           vectors; prints the score per module and the survivors (tools/mutation.py)
+mutation: $(STAMP)
+	$(BIN)/python tools/mutation.py
+
 ## verify-vectors: replay conformance-vectors/ against the reference
 verify-vectors: $(STAMP)
 	$(BIN)/duskspec vectors verify

@@ -168,10 +168,18 @@ def h1(pk: BlsPublicKey) -> int:
     return hash_to_scalar(H1_DST + pk)
 
 
-def hash_to_g1(msg: bytes) -> bytes:
-    """``H0(msg)``, compressed (exposed for vectors and the bench)."""
+def hash_to_g1(msg: bytes, dst: bytes = H0_DST) -> bytes:
+    """RFC 9380 ``hash_to_curve`` for the suite ``BLS12381G1_XMD:SHA-256_SSWU_RO_`` under the
+    domain-separation tag ``dst``, compressed; with Dusk's tag (the default) this is ``H0``.
+    A tag must be 1 to 255 bytes (RFC 9380 §3.1)."""
+    if not 1 <= len(dst) <= MAX_DST_LEN:
+        raise CryptoError("crypto.hash_to_curve_dst_length", f"{len(dst)} bytes")
     be = backend()
-    return be.g1_compress(be.hash_to_g1(msg, H0_DST))
+    return be.g1_compress(be.hash_to_g1(msg, dst))
+
+
+#: Longest domain-separation tag RFC 9380 allows without hashing it first.
+MAX_DST_LEN = 255
 
 
 # --- signatures ---------------------------------------------------------------------------

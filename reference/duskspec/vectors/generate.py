@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from duskspec import SPEC_VERSION, __version__
+from duskspec import SPEC_VERSION, __version__, paths
 from duskspec.errors import ProtocolError, VectorError
 from duskspec.vectors import format as fmt
-from duskspec.vectors.errors_index import errors_index
+from duskspec.vectors.errors_index import ANCHOR, errors_index
 from duskspec.vectors.registry import Case, Handler, all_handlers
 
 #: Files a human maintains inside the vector folder; generation keeps them.
-HAND_WRITTEN = ("CHANGELOG.md",)
+HAND_WRITTEN = ("CHANGELOG.md", "README.md")
 
 #: Marker that a folder is a vector tree we may overwrite.
 INDEX_NAME = "INDEX.md"
@@ -158,13 +158,40 @@ def _index(rendered: list[Rendered]) -> str:
         "",
         f"{len(rendered)} cases in {len(rows)} handlers.",
         "",
-        "| preset | component | handler | valid | invalid | intent |",
-        "|---|---|---|---:|---:|---|",
+        "Each handler links the spec rule it checks (the rule under which `spec/` first names",
+        "the handler, else its component's chapter) and the JSON Schema of its parts; every",
+        "error code the cases expect is in `errors.json` with its rule.",
+        "",
+        "| preset | component | handler | valid | invalid | spec | schema | intent |",
+        "|---|---|---|---:|---:|---|---|---|",
     ]
     for key in sorted(rows):
         valid, invalid = rows[key]
-        lines.append(f"| {key[0]} | {key[1]} | {key[2]} | {valid} | {invalid} | {intents[key]} |")
+        schema = f"[schema](schema/{key[1]}/{key[2]}.json)"
+        lines.append(
+            f"| {key[0]} | {key[1]} | {key[2]} | {valid} | {invalid} | "
+            f"{_spec_link(key[1], key[2])} | {schema} | {intents[key]} |"
+        )
     return "\n".join(lines) + "\n"
+
+
+#: The chapter of each component whose name is not its chapter's.
+CHAPTERS = {"kadcast": "network", "encoding": "encoding", "consensus": "consensus"}
+
+
+def _spec_link(component: str, handler: str) -> str:
+    """A link to the rule that first names ``component/handler`` (or the handler's name in
+    backticks) in its chapter, else to the chapter."""
+    spec_dir = paths.REPO_ROOT / "spec"
+    chapter = CHAPTERS.get(component, "crypto") + ".md"
+    for needle in (f"{component}/{handler}", f"`{handler}`"):
+        text = (spec_dir / chapter).read_text() if (spec_dir / chapter).is_file() else ""
+        if needle in text:
+            anchors = [m.group(0) for m in ANCHOR.finditer(text, 0, text.index(needle))]
+            if anchors:
+                label = anchors[-1].lstrip("#").strip().strip("*")
+                return f"[{chapter} {label}](../spec/{chapter})"
+    return f"[{chapter}](../spec/{chapter})"
 
 
 def build_tree(root: Path, handlers: tuple[Handler, ...] | None = None) -> int:

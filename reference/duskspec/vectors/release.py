@@ -19,7 +19,7 @@ from pathlib import Path
 from duskspec import SPEC_VERSION, paths
 
 #: Files and folders every preset's tarball carries besides the preset's cases.
-SHARED = ("CHANGELOG.md", "INDEX.md", "errors.json", "schema")
+SHARED = ("CHANGELOG.md", "INDEX.md", "README.md", "errors.json", "schema")
 
 
 def _members(tree: Path, preset: str) -> list[Path]:

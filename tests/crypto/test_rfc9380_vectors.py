@@ -1,0 +1,42 @@
+"""RFC 9380 known answers for BLS12381G1_XMD:SHA-256_SSWU_RO_ (the vectors
+``general/bls/hash_to_g1_rfc9380``), reproduced by both BLS backends, and the tag as a
+parameter whose default is Dusk's."""
+
+from __future__ import annotations
+
+import pytest
+
+from duskspec import paths
+from duskspec.crypto import bls
+from duskspec.errors import CryptoError
+from duskspec.vectors.handlers.standards import RFC_ANSWERS, RFC_DST, compress
+from duskspec.vectors.verify import verify
+
+HANDLER = paths.VECTORS_DIR / "general" / "bls" / "hash_to_g1_rfc9380"
+
+
+@pytest.mark.parametrize("backend", ["fast", "reference"])
+def test_both_backends_pass_the_committed_rfc_vectors(backend: str) -> None:
+    with bls.use_backend(backend):
+        outcomes = verify(HANDLER)
+    assert len(outcomes) == len(RFC_ANSWERS) + 3
+    assert {o.status for o in outcomes} == {"passed"}
+
+
+@pytest.mark.parametrize("backend", ["fast", "reference"])
+@pytest.mark.parametrize(("name", "msg", "x", "y"), RFC_ANSWERS, ids=[a[0] for a in RFC_ANSWERS])
+def test_known_answer(backend: str, name: str, msg: bytes, x: str, y: str) -> None:
+    with bls.use_backend(backend):
+        assert bls.hash_to_g1(msg, RFC_DST) == compress(x, y)
+
+
+def test_the_default_tag_is_dusks_and_the_tag_matters() -> None:
+    assert bls.hash_to_g1(b"abc") == bls.hash_to_g1(b"abc", bls.H0_DST)
+    assert bls.hash_to_g1(b"abc") != bls.hash_to_g1(b"abc", RFC_DST)
+
+
+@pytest.mark.parametrize("dst", [b"", b"D" * 256])
+def test_a_tag_outside_1_to_255_bytes_is_refused(dst: bytes) -> None:
+    with pytest.raises(CryptoError) as info:
+        bls.hash_to_g1(b"abc", dst)
+    assert info.value.code == "crypto.hash_to_curve_dst_length"
