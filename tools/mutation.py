@@ -143,20 +143,35 @@ def _alarm(_signum: int, _frame: Any) -> None:
     raise Timeout
 
 
+_CASES: list[tuple[dict[str, Any], bool, Any]] = []
+
+
+def load_cases() -> None:
+    """Read every committed case once (request and expectation), so the run is immune to
+    the tree changing underneath it and does no file I/O per mutant."""
+    from duskspec import paths
+    from duskspec.vectors.verify import _expectation, find_cases, request_for
+
+    _CASES.clear()
+    for case_id, case in enumerate(find_cases(paths.VECTORS_DIR)):
+        valid, expected = _expectation(case)
+        _CASES.append((request_for(case, case_id), valid, expected))
+
+
 def replay_fails() -> bool:
     """True when any committed case fails (or raises) against the current code."""
-    from duskspec import paths
     from duskspec.vectors.adapter import answer
-    from duskspec.vectors.verify import find_cases, judge, request_for
 
-    for case_id, case in enumerate(find_cases(paths.VECTORS_DIR)):
+    for request, valid, expected in _CASES:
         try:
-            reply = answer(request_for(case, case_id))
+            reply = answer(request)
         except Timeout:
             raise
         except Exception:
             return True
-        if judge(case, reply)[0] != "passed":
+        if valid and reply.get("post") != expected:
+            return True
+        if not valid and reply.get("error") != expected:
             return True
     return False
 
@@ -236,6 +251,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGALRM, _alarm)
+    load_cases()
     if replay_fails():
         print("error: mutation.baseline: the unmutated code fails the vectors", file=sys.stderr)
         return 1
