@@ -70,7 +70,7 @@ def test_permutation_cycles_follow_variables() -> None:
 def test_verifier_key_round_trip_and_malformed() -> None:
     _, vk = derive_keys(_circuit(), SRS)
     data = vk.encode()
-    assert len(data) == 9 + 4 + 11 * 48 + 2 * 96
+    assert len(data) == 9 + 4 + 10 * 48 + 2 * 96
     assert decode_verifier_key(data) == vk
     cases = {
         "crypto.plonk_vk_version": b"\x02" + data[1:],

@@ -151,7 +151,7 @@ def test_changed_public_input_is_rejected() -> None:
 
 
 def test_every_single_byte_change_is_rejected() -> None:
-    """Flip the low bit of each of the 816 bytes: a malformed-encoding error or False."""
+    """Flip the low bit of each of the 784 bytes: a malformed-encoding error or False."""
     cs, witness, pi = mul_circuit()
     pk, vk = derive_keys(cs, SRS)
     proof = prove(pk, witness, pi, seed=b"bytes")

@@ -5,14 +5,16 @@ Derivation is deterministic (spec/crypto.md §11.3):
 1. the *rows* are the circuit's gates, then one row ``a = w_0, q_l = 1`` that forces the zero
    variable to 0, then padding rows (all selectors 0, all wires variable 0) up to the domain
    size ``n = max(8, next power of two ≥ gates + 1)``;
-2. each selector ``q_m, q_l, q_r, q_o, q_4, q_c, q_arith`` is the polynomial of degree < n
-   taking row ``i``'s value at ``ω^i``;
+2. each *folded* selector ``Q_m, Q_l, Q_r, Q_o, Q_4, Q_c`` is the polynomial of degree < n
+   taking ``q_arith·q_x`` of row ``i`` at ``ω^i``: on H the gate equation
+   ``q_arith·(q_m·a·b + ... + q_c) + PI`` equals ``Q_m·a·b + Q_l·a + Q_r·b + Q_o·c + Q_4·d +
+   Q_c + PI``, which saves the verifier a commitment and an evaluation;
 3. wire ``j`` of row ``i`` is the position ``(j, i)`` with label ``k_j·ω^i`` (``k`` =
    :data:`COSET_CONSTANTS`); the positions holding one variable form a cycle in the order
    ``j·n + i`` ascending, and ``σ_j(ω^i)`` is the label of the next position of that cycle;
-4. the verifier key commits to the 7 selectors and the 4 permutation polynomials.
+4. the verifier key commits to the 6 folded selectors and the 4 permutation polynomials.
 
-The verifier key is the expensive part (11 MSMs of size n); :func:`cached_keys` stores its
+The verifier key is the expensive part (10 MSMs of size n); :func:`derive_keys` stores its
 bytes on disk under a hash of the circuit encoding and the SRS part the keys depend on.
 """
 
@@ -22,6 +24,7 @@ import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +40,14 @@ from duskspec.errors import CryptoError
 #: are disjoint for every power-of-two H (checked in tests/crypto/test_plonk_keys.py).
 COSET_CONSTANTS = (1, 7, 13, 17)
 
-#: Selector order in keys and encodings.
+#: Selector order in the circuit encoding.
 SELECTORS = ("q_m", "q_l", "q_r", "q_o", "q_4", "q_c", "q_arith")
+
+#: Folded selector order (``Q_x = q_arith·q_x``) in keys.
+FOLDED_SELECTORS = ("Q_m", "Q_l", "Q_r", "Q_o", "Q_4", "Q_c")
+
+#: Commitments in a verifier key: the folded selectors, then σ_1..σ_4.
+VK_COMMITMENTS = len(FOLDED_SELECTORS) + 4
 
 #: The quotient is computed on the coset ``g·H_8n`` with ``g`` this generator.
 COSET_SHIFT = MULTIPLICATIVE_GENERATOR
@@ -121,8 +130,10 @@ def _powers(base: int, count: int) -> list[int]:
 
 
 def selector_columns(rows: Sequence[Gate]) -> list[list[int]]:
-    """Step 2: ``columns[s][i]`` = selector ``SELECTORS[s]`` of row ``i``."""
-    return [list(column) for column in zip(*(_selector_values(g) for g in rows), strict=True)]
+    """Step 2: ``columns[s][i]`` = ``q_arith·q_x`` of row ``i`` for ``x`` the ``s``-th of
+    :data:`FOLDED_SELECTORS`."""
+    folded = [[g.q_arith * q % R for q in _selector_values(g)[:6]] for g in rows]
+    return [list(column) for column in zip(*folded, strict=True)]
 
 
 # --- keys -----------------------------------------------------------------------------------
@@ -130,7 +141,7 @@ def selector_columns(rows: Sequence[Gate]) -> list[list[int]]:
 
 @dataclass(frozen=True)
 class VerifierKey:
-    """What the verifier needs: the domain, where public inputs sit, 11 commitments, and the
+    """What the verifier needs: the domain, where public inputs sit, 10 commitments, and the
     SRS's G2 part."""
 
     n: int
@@ -140,8 +151,13 @@ class VerifierKey:
     g2: G2Point
     g2_tau: G2Point
 
+    @cached_property
+    def encoded(self) -> bytes:
+        """:meth:`encode`, computed once (the transcript absorbs it on every verification)."""
+        return self.encode()
+
     def encode(self) -> bytes:
-        """``u8(1) || u32le(n) || u32le(ℓ) || ℓ × u32le(row) || 7 selector commitments ||
+        """``u8(1) || u32le(n) || u32le(ℓ) || ℓ × u32le(row) || 6 selector commitments ||
         4 permutation commitments || [1]_2 || [τ]_2`` (G1 48 bytes, G2 96, compressed)."""
         parts = [
             bytes([VK_VERSION]),
@@ -163,7 +179,7 @@ def decode_verifier_key(data: bytes) -> VerifierKey:
     count = int.from_bytes(data[5:9], "little")
     if n < MIN_DOMAIN or n & (n - 1) or n > 1 << 32:
         raise CryptoError("crypto.plonk_vk_domain", f"domain size {n}")
-    expected = 9 + 4 * count + 11 * G1_BYTES + 2 * G2_BYTES
+    expected = 9 + 4 * count + VK_COMMITMENTS * G1_BYTES + 2 * G2_BYTES
     if len(data) != expected:
         raise CryptoError("crypto.plonk_vk_length", f"{len(data)} bytes, expected {expected}")
     rows = tuple(int.from_bytes(data[9 + 4 * k : 13 + 4 * k], "little") for k in range(count))
@@ -171,12 +187,12 @@ def decode_verifier_key(data: bytes) -> VerifierKey:
         raise CryptoError("crypto.plonk_vk_public_rows", "public rows repeat or leave the domain")
     offset = 9 + 4 * count
     points = []
-    for _ in range(11):
+    for _ in range(VK_COMMITMENTS):
         points.append(decode_g1(data[offset : offset + G1_BYTES], "crypto.plonk_vk_point"))
         offset += G1_BYTES
     g2 = _decode_g2(data[offset : offset + G2_BYTES])
     g2_tau = _decode_g2(data[offset + G2_BYTES :])
-    return VerifierKey(n, rows, tuple(points[:7]), tuple(points[7:]), g2, g2_tau)
+    return VerifierKey(n, rows, tuple(points[:6]), tuple(points[6:]), g2, g2_tau)
 
 
 def _decode_g2(data: bytes) -> G2Point:

@@ -7,7 +7,7 @@ linearisation polynomial), adapted to four wires ``a, b, c, d`` and the gate equ
 1. commit to the blinded wire polynomials ``w_j(X) = (b_2j·X + b_2j+1)·Z_H(X) + Σ w_j,i L_i``;
 2. ``β, γ``; commit to the blinded grand product ``z``;
 3. ``α``; commit to the quotient ``t`` split in four parts ``t_0..t_3``;
-4. ``ζ``; send ``a, b, c, d, σ_1, σ_2, σ_3, q_arith`` at ζ and ``z`` at ``ζω``;
+4. ``ζ``; send ``a, b, c, d, σ_1, σ_2, σ_3`` at ζ and ``z`` at ``ζω``;
 5. ``v``; send the openings ``W_ζ`` (linearisation + batched evaluations) and ``W_ζω``.
 
 Every non-trivial function is written once against :class:`~duskspec.crypto.plonk.field.Field`;
@@ -44,7 +44,7 @@ PROTOCOL_LABEL = b"duskspec-plonk-v1"
 
 #: Points, then scalars, in proof order (spec/crypto.md §11.6).
 PROOF_POINTS = ("a", "b", "c", "d", "z", "t_0", "t_1", "t_2", "t_3", "w_zeta", "w_zeta_omega")
-PROOF_SCALARS = ("a", "b", "c", "d", "sigma_1", "sigma_2", "sigma_3", "q_arith", "z_omega")
+PROOF_SCALARS = ("a", "b", "c", "d", "sigma_1", "sigma_2", "sigma_3", "z_omega")
 PROOF_BYTES = 48 * len(PROOF_POINTS) + 32 * len(PROOF_SCALARS)
 
 
@@ -54,7 +54,7 @@ class Proof:
     evaluations: tuple[int, ...]
 
     def encode(self) -> bytes:
-        """11 compressed G1 points then 9 little-endian scalars: 816 bytes."""
+        """11 compressed G1 points then 8 little-endian scalars: 784 bytes."""
         return b"".join(p.to_compressed_bytes() for p in self.points) + b"".join(
             encode_scalar(e) for e in self.evaluations
         )
@@ -130,7 +130,7 @@ class _Prover:
 
     def run(self, witness: Sequence[int], public_inputs: Sequence[int]) -> Proof:
         f, n, pre = self.f, self.n, self.pre
-        transcript = start_transcript(self.pk.vk.encode(), public_inputs)
+        transcript = start_transcript(self.pk.vk.encoded, public_inputs)
         # Round 1: wires.
         wire_values = self._wire_values(witness)
         wires = [self._blind(poly.intt(f, values), 2) for values in wire_values]
@@ -159,7 +159,7 @@ class _Prover:
         zeta = f.from_int(transcript.challenge(b"zeta"))
         # Round 4: evaluations.
         zeta_omega = f.mul(zeta, f.from_int(root_of_unity(n)))
-        opened = [*wires, *pre.sigma_coeffs[:3], pre.selector_coeffs[6]]
+        opened = [*wires, *pre.sigma_coeffs[:3]]
         evaluations = [poly.evaluate(f, p, zeta) for p in opened]
         z_omega = poly.evaluate(f, z, zeta_omega)
         evaluation_ints = [f.to_int(e) for e in [*evaluations, z_omega]]
@@ -167,7 +167,7 @@ class _Prover:
         v = f.from_int(transcript.challenge(b"v"))
         # Round 5: openings.
         r = self._linearisation(evaluations, z_omega, z, parts, beta, gamma, alpha, zeta)
-        batched = _lincomb(f, [(c, p) for c, p in zip(f.powers(v, 9), [r, *opened], strict=True)])
+        batched = _lincomb(f, [(c, p) for c, p in zip(f.powers(v, 8), [r, *opened], strict=True)])
         w_zeta = self._commit(poly.divide_by_linear(f, batched, zeta))
         w_zeta_omega = self._commit(poly.divide_by_linear(f, z, zeta_omega))
         points = (*wire_commitments, z_commitment, *part_commitments, w_zeta, w_zeta_omega)
@@ -221,13 +221,11 @@ class _Prover:
         w = [poly.coset_ntt(f, c, size, COSET_SHIFT) for c in wires]
         z_coset = poly.coset_ntt(f, z, size, COSET_SHIFT)
         z_shifted = z_coset[QUOTIENT_BLOWUP:] + z_coset[:QUOTIENT_BLOWUP]
-        q_m, q_l, q_r, q_o, q_4, q_c, q_arith = pre.selector_coset
+        q_m, q_l, q_r, q_o, q_4, q_c = pre.selector_coset
         arithmetic = f.vmul(f.vmul(q_m, w[0]), w[1])
         for selector, wire in ((q_l, w[0]), (q_r, w[1]), (q_o, w[2]), (q_4, w[3])):
             arithmetic = f.vadd(arithmetic, f.vmul(selector, wire))
-        gate = f.vadd(
-            f.vmul(q_arith, f.vadd(arithmetic, q_c)), poly.coset_ntt(f, pi, size, COSET_SHIFT)
-        )
+        gate = f.vadd(f.vadd(arithmetic, q_c), poly.coset_ntt(f, pi, size, COSET_SHIFT))
         identity = z_coset
         permuted = z_shifted
         for j in range(4):
@@ -264,16 +262,16 @@ class _Prover:
         """``r(X)``: the identity at ζ with every opened polynomial replaced by its value,
         leaving the selectors, ``z``, ``σ_4`` and the quotient parts as polynomials."""
         f, n, pre = self.f, self.n, self.pre
-        a, b, c, d, s1, s2, s3, q_arith = evaluations
-        q_m, q_l, q_r, q_o, q_4, q_c, _ = pre.selector_coeffs
+        a, b, c, d, s1, s2, s3 = evaluations
+        q_m, q_l, q_r, q_o, q_4, q_c = pre.selector_coeffs
         ab = f.mul(a, b)
         terms: list[tuple[Fe, Sequence[Fe]]] = [
-            (f.mul(q_arith, ab), q_m),
-            (f.mul(q_arith, a), q_l),
-            (f.mul(q_arith, b), q_r),
-            (f.mul(q_arith, c), q_o),
-            (f.mul(q_arith, d), q_4),
-            (q_arith, q_c),
+            (ab, q_m),
+            (a, q_l),
+            (b, q_r),
+            (c, q_o),
+            (d, q_4),
+            (f.one(), q_c),
         ]
         identity, permuted = permutation_products(f, [a, b, c, d], [s1, s2, s3], beta, gamma, zeta)
         zeta_n = f.pow(zeta, n)

@@ -5,7 +5,8 @@ This is the stable interface the VM's ``verify_plonk`` host query calls (spec/cr
 (``crypto.plonk_proof_length``, ``crypto.plonk_proof_point``, ``crypto.plonk_proof_scalar``,
 ``crypto.plonk_public_input_count``, ``crypto.plonk_public_input_range`` and the
 ``crypto.plonk_vk_*`` codes of a verifier key given as bytes); a well-formed proof that does
-not verify returns ``False``. Verification is one 24-point MSM and one 2-pairing check.
+not verify returns ``False``. Verification is one 22-point MSM, one scalar multiplication
+and one 2-pairing check.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ _SCALAR = ScalarField()
 
 
 def decode_proof(data: bytes) -> Proof:
-    """Exactly 816 bytes: 11 canonical compressed G1 points in the subgroup, then 9 canonical
+    """Exactly 784 bytes: 11 canonical compressed G1 points in the subgroup, then 8 canonical
     little-endian scalars."""
     if len(data) != PROOF_BYTES:
         raise CryptoError("crypto.plonk_proof_length", f"{len(data)} bytes, expected {PROOF_BYTES}")
@@ -58,27 +59,29 @@ def verify(
     vk = decode_verifier_key(verifier_key) if isinstance(verifier_key, bytes) else verifier_key
     check_public_inputs(public_inputs, len(vk.public_rows))
     proof = decode_proof(proof_bytes)
-    return _check(vk, proof, public_inputs)
+    return _check(vk, proof, proof_bytes, public_inputs)
 
 
-def _check(vk: VerifierKey, proof: Proof, public_inputs: Sequence[int]) -> bool:
+def _check(vk: VerifierKey, proof: Proof, data: bytes, public_inputs: Sequence[int]) -> bool:
+    """The checks after decoding; ``data`` is the proof's bytes (absorbed as they are)."""
     f, n = _INT, vk.n
     a_c, b_c, c_c, d_c, z_c, t0, t1, t2, t3, w_zeta, w_zeta_omega = proof.points
-    a, b, c, d, s1, s2, s3, q_arith, z_omega = proof.evaluations
-    transcript = start_transcript(vk.encode(), public_inputs)
-    for name, point in zip(("a", "b", "c", "d"), (a_c, b_c, c_c, d_c), strict=True):
-        transcript.append(name.encode(), point.to_compressed_bytes())
+    a, b, c, d, s1, s2, s3, z_omega = proof.evaluations
+    transcript = start_transcript(vk.encoded, public_inputs)
+    point_bytes = [data[k * G1_BYTES : (k + 1) * G1_BYTES] for k in range(len(PROOF_POINTS))]
+    for k, name in enumerate(("a", "b", "c", "d")):
+        transcript.append(name.encode(), point_bytes[k])
     beta = transcript.challenge(b"beta")
     gamma = transcript.challenge(b"gamma")
-    transcript.append(b"z", z_c.to_compressed_bytes())
+    transcript.append(b"z", point_bytes[4])
     alpha = transcript.challenge(b"alpha")
-    for k, point in enumerate((t0, t1, t2, t3)):
-        transcript.append(f"t_{k}".encode(), point.to_compressed_bytes())
+    for k in range(4):
+        transcript.append(f"t_{k}".encode(), point_bytes[5 + k])
     zeta = transcript.challenge(b"zeta")
-    transcript.append(b"evaluations", proof.encode()[len(PROOF_POINTS) * G1_BYTES :])
+    transcript.append(b"evaluations", data[len(PROOF_POINTS) * G1_BYTES :])
     v = transcript.challenge(b"v")
-    transcript.append(b"w_zeta", w_zeta.to_compressed_bytes())
-    transcript.append(b"w_zeta_omega", w_zeta_omega.to_compressed_bytes())
+    transcript.append(b"w_zeta", point_bytes[9])
+    transcript.append(b"w_zeta_omega", point_bytes[10])
     u = transcript.challenge(b"u")
     # Lagrange values at ζ: L_0 and the public-input rows, with one batched inversion.
     omega = root_of_unity(n)
@@ -99,27 +102,27 @@ def _check(vk: VerifierKey, proof: Proof, public_inputs: Sequence[int]) -> bool:
     alpha2 = alpha * alpha % R
     r0 = (pi_zeta - alpha * permuted * z_omega % R * (d + gamma) - alpha2 * l0) % R
     # [F] = [D] + Σ v^k [opened_k];  E = -r0 + Σ v^k ē_k + u·z̄ω.
-    vs = f.powers(v, 9)[1:]
-    q_m, q_l, q_r, q_o, q_4, q_c, q_arith_c = vk.selectors
+    vs = f.powers(v, 8)[1:]
+    q_m, q_l, q_r, q_o, q_4, q_c = vk.selectors
     s1_c, s2_c, s3_c, s4_c = vk.sigmas
-    opened_values = [a, b, c, d, s1, s2, s3, q_arith]
+    opened_values = [a, b, c, d, s1, s2, s3]
     e = (-r0 + sum(x * y for x, y in zip(vs, opened_values, strict=True)) + u * z_omega) % R
     zeta_omega = zeta * omega % R
     part_weight = (-vanishing) % R
     terms: list[tuple[G1Point, int]] = [
-        (q_m, q_arith * a % R * b),
-        (q_l, q_arith * a),
-        (q_r, q_arith * b),
-        (q_o, q_arith * c),
-        (q_4, q_arith * d),
-        (q_c, q_arith),
+        (q_m, a * b),
+        (q_l, a),
+        (q_r, b),
+        (q_o, c),
+        (q_4, d),
+        (q_c, 1),
         (z_c, alpha * identity + alpha2 * l0 + u),
         (s4_c, -alpha * permuted % R * z_omega % R * beta),
         (t0, part_weight),
         (t1, part_weight * zeta_n),
         (t2, part_weight * zeta_n % R * zeta_n),
         (t3, part_weight * pow(zeta_n, 3, R)),
-        *zip((a_c, b_c, c_c, d_c, s1_c, s2_c, s3_c, q_arith_c), vs, strict=True),
+        *zip((a_c, b_c, c_c, d_c, s1_c, s2_c, s3_c), vs, strict=True),
         (G1Point(), -e),
         (w_zeta, zeta),
         (w_zeta_omega, u * zeta_omega),
@@ -127,5 +130,5 @@ def _check(vk: VerifierKey, proof: Proof, public_inputs: Sequence[int]) -> bool:
     right = G1Point.multiexp_unchecked(
         [p for p, _ in terms], [_SCALAR.from_int(s) for _, s in terms]
     )
-    left = G1Point.multiexp_unchecked([w_zeta, w_zeta_omega], [_SCALAR.one(), _SCALAR.from_int(u)])
+    left = w_zeta + w_zeta_omega * _SCALAR.from_int(u)
     return bool(GT.pairing_check([left, -right], [vk.g2_tau, vk.g2]))
