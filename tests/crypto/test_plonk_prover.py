@@ -11,6 +11,14 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from duskspec.crypto.plonk.constraint_system import ConstraintSystem, Gate, R, is_satisfied
+from duskspec.crypto.plonk.examples import (
+    MINUS_ONE,
+    SMALL_CIRCUITS,
+    cubic_circuit,
+    four_wire_circuit,
+    mul_circuit,
+    public,
+)
 from duskspec.crypto.plonk.field import Fe, field
 from duskspec.crypto.plonk.keys import ProverKey, derive_keys
 from duskspec.crypto.plonk.kzg import insecure_test_srs
@@ -20,74 +28,9 @@ from duskspec.errors import CryptoError
 from duskspec.vectors.handlers.crypto import G1_NOT_IN_SUBGROUP, G1_OFF_CURVE
 
 SRS = insecure_test_srs(b"plonk tests", 64)
-MINUS_ONE = R - 1
 
 
-def public(var: int) -> Gate:
-    """The contract's public-input row: ``PI - w = 0``."""
-    return Gate(a=var, b=0, c=0, d=0, q_l=MINUS_ONE)
-
-
-def mul_circuit() -> tuple[ConstraintSystem, list[int], list[int]]:
-    """x·y = z, z public."""
-    cs = ConstraintSystem(
-        gates=(Gate(a=1, b=2, c=3, d=0, q_m=1, q_o=MINUS_ONE), public(3)),
-        public_rows=(1,),
-        variable_count=4,
-    )
-    return cs, [0, 3, 5, 15], [15]
-
-
-def cubic_circuit() -> tuple[ConstraintSystem, list[int], list[int]]:
-    """x³ + x + 5 = out, out public (variables: 1 x, 2 x², 3 x³, 4 out)."""
-    cs = ConstraintSystem(
-        gates=(
-            Gate(a=1, b=1, c=2, d=0, q_m=1, q_o=MINUS_ONE),
-            Gate(a=2, b=1, c=3, d=0, q_m=1, q_o=MINUS_ONE),
-            Gate(a=3, b=1, c=4, d=0, q_l=1, q_r=1, q_o=MINUS_ONE, q_c=5),
-            public(4),
-        ),
-        public_rows=(3,),
-        variable_count=5,
-    )
-    return cs, [0, 3, 9, 27, 35], [35]
-
-
-def four_wire_circuit() -> tuple[ConstraintSystem, list[int], list[int]]:
-    """2a + 3b - c + 4d·... : every selector and wire in use, two public inputs, a repeated
-    variable across wires, and a row with q_arith = 0 (no constraint)."""
-    w = [0, 11, 22, 33, 44, 0, 0]
-    w[5] = (w[1] * w[2] + 2 * w[1] + 3 * w[2] + 4 * w[4] + 7) % R  # c
-    w[6] = (w[5] * w[5] - w[3]) % R
-    cs = ConstraintSystem(
-        gates=(
-            Gate(a=1, b=2, c=5, d=4, q_m=1, q_l=2, q_r=3, q_o=MINUS_ONE, q_4=4, q_c=7),
-            Gate(a=5, b=5, c=6, d=3, q_m=1, q_o=MINUS_ONE, q_4=MINUS_ONE),
-            Gate(a=1, b=6, c=5, d=2, q_m=123, q_arith=0),
-            public(6),
-            public(1),
-        ),
-        public_rows=(3, 4),
-        variable_count=7,
-    )
-    return cs, w, [w[6], w[1]]
-
-
-def no_public_circuit() -> tuple[ConstraintSystem, list[int], list[int]]:
-    """A chain of squarings with no public input: x, x², x⁴, ..., x^(2^12)."""
-    gates = tuple(Gate(a=i, b=i, c=i + 1, d=0, q_m=1, q_o=MINUS_ONE) for i in range(1, 13))
-    w = [0, 2]
-    for _ in range(12):
-        w.append(w[-1] * w[-1] % R)
-    return ConstraintSystem(gates, (), 14), w, []
-
-
-CIRCUITS = {
-    "mul": mul_circuit,
-    "cubic": cubic_circuit,
-    "four_wire": four_wire_circuit,
-    "no_public": no_public_circuit,
-}
+CIRCUITS = SMALL_CIRCUITS
 
 
 @pytest.mark.parametrize("name", sorted(CIRCUITS))

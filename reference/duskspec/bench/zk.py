@@ -21,37 +21,17 @@ from functools import partial
 from py_arkworks_bls12381 import GT, G1Point, G2Point, Scalar
 
 from duskspec.bench import Suite
-from duskspec.crypto.plonk.constraint_system import ConstraintSystem, Gate, R, is_satisfied
+from duskspec.crypto.plonk.constraint_system import is_satisfied
+from duskspec.crypto.plonk.examples import Instance, arithmetic_circuit
 from duskspec.crypto.plonk.field import field
 from duskspec.crypto.plonk.keys import SRS_EXTRA, derive_keys, domain_size
 from duskspec.crypto.plonk.kzg import SRS, insecure_test_srs
 from duskspec.crypto.plonk.prover import prove
 from duskspec.crypto.plonk.verifier import verify
 
-Instance = tuple[ConstraintSystem, list[int], list[int]]
 CircuitFactory = Callable[[], Instance]
 
 VERIFY_RUNS = 15
-
-
-def arithmetic_circuit(log_size: int) -> Instance:
-    """``2^log_size - 1`` rows (so the domain is exactly ``2^log_size``): a chain of
-    width-4 gates ``x_(i+2) = x_i·x_(i+1) + 2·x_i + 3·x_(i+1) + 5·x_(i/2) + i`` using every
-    selector, ending in one public input."""
-    rows = (1 << log_size) - 1
-    witness = [0, 3, 5]
-    gates = []
-    for i in range(rows - 1):
-        a, b, d = len(witness) - 2, len(witness) - 1, max(1, (len(witness) - 1) // 2)
-        value = (witness[a] * witness[b] + 2 * witness[a] + 3 * witness[b] + 5 * witness[d] + i) % R
-        gates.append(
-            Gate(a=a, b=b, c=len(witness), d=d, q_m=1, q_l=2, q_r=3, q_o=R - 1, q_4=5, q_c=i)
-        )
-        witness.append(value)
-    last = len(witness) - 1
-    gates.append(Gate(a=last, b=0, c=0, d=0, q_l=R - 1))
-    cs = ConstraintSystem(tuple(gates), (len(gates) - 1,), len(witness))
-    return cs, witness, [witness[last]]
 
 
 def circuit_factories() -> dict[str, CircuitFactory]:
