@@ -1,4 +1,4 @@
-"""Fr backends and polynomial arithmetic (spec/crypto.md §11.1): the NTT against the naive
+"""Fr backends and polynomial arithmetic (spec/crypto.md §12.1): the NTT against the naive
 DFT, cosets, division, and the two backends against each other."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Preprocessing (spec/crypto.md §11.3): coset constants, the permutation, key encodings and
+"""Preprocessing (spec/crypto.md §12.3): coset constants, the permutation, key encodings and
 the on-disk key cache."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""KZG10 (spec/crypto.md §11.2): commit, open, batch, the SRS file, and an independent
+"""KZG10 (spec/crypto.md §12.2): commit, open, batch, the SRS file, and an independent
 cross-check against ckzg (C-KZG-4844) on 4096-point polynomials."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""PLONK prover and verifier (spec/crypto.md §11.5-§11.7): completeness, soundness against
+"""PLONK prover and verifier (spec/crypto.md §12.5-§12.7): completeness, soundness against
 tampering and cheating provers, malformed bytes, and the two field backends."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The BLS12-381 scalar field Fr in two interchangeable backends (spec/crypto.md §11.1).
+"""The BLS12-381 scalar field Fr in two interchangeable backends (spec/crypto.md §12.1).
 
 PLONK's prover is written once against :class:`Field`; a backend supplies element arithmetic
 and vector loops. The two backends compute the same function and must give byte-identical

@@ -1,6 +1,6 @@
 """Preprocessing: prover and verifier keys derived from (constraint system, SRS).
 
-Derivation is deterministic (spec/crypto.md §11.3):
+Derivation is deterministic (spec/crypto.md §12.3):
 
 1. the *rows* are the circuit's gates, then one row ``a = w_0, q_l = 1`` that forces the zero
    variable to 0, then padding rows (all selectors 0, all wires variable 0) up to the domain

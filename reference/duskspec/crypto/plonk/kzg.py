@@ -1,4 +1,4 @@
-"""KZG10 polynomial commitments over BLS12-381 (spec/crypto.md §11.2).
+"""KZG10 polynomial commitments over BLS12-381 (spec/crypto.md §12.2).
 
 A structured reference string (:class:`SRS`) holds ``[τ^i]_1`` for ``i < size`` and
 ``[1]_2, [τ]_2``. A commitment to ``p`` is ``[p(τ)]_1``, computed as one multi-scalar
@@ -8,7 +8,7 @@ when ``e(π, [τ]_2 - z·[1]_2) = e(C - p(z)·[1]_1, [1]_2)``, checked as the 2-
 
 :func:`insecure_test_srs` derives τ from a seed: anyone who knows the seed knows τ and can
 forge every proof. It exists for tests, vectors and benchmarks only. A real deployment loads
-an SRS produced by a ceremony with :func:`decode_srs` (format in spec/crypto.md §11.2).
+an SRS produced by a ceremony with :func:`decode_srs` (format in spec/crypto.md §12.2).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A polynomial is a list of coefficients, lowest degree first, of backend elements
 (:mod:`duskspec.crypto.plonk.field`). The evaluation domain of size ``n`` is
 ``H = {ω^0, ..., ω^(n-1)}`` with ``ω = root_of_unity(n)``; the NTT maps coefficients to
-evaluations in that order (spec/crypto.md §11.1).
+evaluations in that order (spec/crypto.md §12.1).
 """
 
 from __future__ import annotations

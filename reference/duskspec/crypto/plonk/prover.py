@@ -1,4 +1,4 @@
-"""The PLONK prover: five rounds, width-4 wires (spec/crypto.md §11.5).
+"""The PLONK prover: five rounds, width-4 wires (spec/crypto.md §12.5).
 
 The protocol is Gabizon-Williamson-Ciobotaru's PLONK (eprint 2019/953, the version with the
 linearisation polynomial), adapted to four wires ``a, b, c, d`` and the gate equation of
@@ -42,7 +42,7 @@ from duskspec.errors import CryptoError
 #: The transcript's protocol label.
 PROTOCOL_LABEL = b"duskspec-plonk-v1"
 
-#: Points, then scalars, in proof order (spec/crypto.md §11.6).
+#: Points, then scalars, in proof order (spec/crypto.md §12.6).
 PROOF_POINTS = ("a", "b", "c", "d", "z", "t_0", "t_1", "t_2", "t_3", "w_zeta", "w_zeta_omega")
 PROOF_SCALARS = ("a", "b", "c", "d", "sigma_1", "sigma_2", "sigma_3", "z_omega")
 PROOF_BYTES = 48 * len(PROOF_POINTS) + 32 * len(PROOF_SCALARS)

@@ -1,4 +1,4 @@
-"""The Fiat-Shamir transcript of PLONK proofs (spec/crypto.md §11.4).
+"""The Fiat-Shamir transcript of PLONK proofs (spec/crypto.md §12.4).
 
 A running BLAKE2b-512 state, personalised ``duskspec-plonk``, absorbs framed messages:
 

@@ -1,7 +1,7 @@
 """The PLONK verifier: ``verify(verifier_key, proof_bytes, public_inputs) -> bool``.
 
 This is the stable interface the VM's ``verify_plonk`` host query calls (spec/crypto.md
-§11.7). Malformed input raises :class:`~duskspec.errors.CryptoError` with a stable code
+§12.7). Malformed input raises :class:`~duskspec.errors.CryptoError` with a stable code
 (``crypto.plonk_proof_length``, ``crypto.plonk_proof_point``, ``crypto.plonk_proof_scalar``,
 ``crypto.plonk_public_input_count``, ``crypto.plonk_public_input_range`` and the
 ``crypto.plonk_vk_*`` codes of a verifier key given as bytes); a well-formed proof that does

@@ -1,4 +1,4 @@
-"""``general`` handlers for KZG10 and PLONK (spec/crypto.md §11).
+"""``general`` handlers for KZG10 and PLONK (spec/crypto.md §12).
 
 Components: ``kzg`` (``commit``, ``open``, ``verify``, ``srs``) and ``plonk`` (``verify``).
 KZG cases give τ in the clear: they use the INSECURE test setup ``[τ^i]_1, [1]_2, [τ]_2``
@@ -255,7 +255,7 @@ def run_plonk_verify(pre: None, inp: PlonkVerifyInput) -> ValidPost:
     return ValidPost(verify(inp.verifier_key, inp.proof, inp.public_inputs))
 
 
-#: The setup every PLONK vector uses (INSECURE; τ from this seed, spec/crypto.md §11.2).
+#: The setup every PLONK vector uses (INSECURE; τ from this seed, spec/crypto.md §12.2).
 PLONK_SRS_SEED = b"duskspec plonk vectors"
 
 
