@@ -130,3 +130,22 @@ def test_backends_agree(coeffs: list[int], point: int) -> None:
             )
         )
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("name", BACKEND_NAMES)
+def test_subcosets_are_five_eighths_of_the_big_coset(name: str) -> None:
+    """The quotient's five cosets s_k·H are cosets k = 0..4 of 7·H_8n: their evaluations
+    equal the 8n-point coset NTT at positions k + 8i, and the inverse recovers any
+    polynomial of degree < 5n (here 5n - 3 coefficients)."""
+    f = field(name)
+    n = 16
+    rng = random.Random(5)
+    coeffs = [rng.randrange(R) for _ in range(5 * n - 3)]
+    shifts = poly.subcoset_shifts(n, 5, 7)
+    evaluations = f.to_ints(poly.subcoset_ntt(f, f.from_ints(coeffs), n, shifts))
+    full = f.to_ints(poly.coset_ntt(f, f.from_ints(coeffs), 8 * n, 7))
+    assert evaluations == [full[k + 8 * i] for k in range(5) for i in range(n)]
+    back = f.to_ints(poly.subcoset_intt(f, f.from_ints(evaluations), n, shifts))
+    assert back == [*coeffs, 0, 0, 0]
+    with pytest.raises(ValueError):
+        poly.subcoset_shifts(n, 9, 7)

@@ -110,11 +110,11 @@ class Field:
         return self.from_int(pow(self.to_int(x), e, R))
 
     def inv(self, x: Fe) -> Fe:
-        """The inverse of a non-zero element (Fermat: x^(r-2))."""
+        """The inverse of a non-zero element (extended Euclid, as Python's pow(x, -1, r))."""
         value = self.to_int(x)
         if value == 0:
             raise ZeroDivisionError("inverse of zero in Fr")
-        return self.from_int(pow(value, R - 2, R))
+        return self.from_int(pow(value, -1, R))
 
     def batch_inverse(self, xs: Sequence[Fe]) -> list[Fe]:
         """Montgomery's trick: every inverse for one inversion and 3(n-1) products. All

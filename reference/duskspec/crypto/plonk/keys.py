@@ -49,11 +49,13 @@ FOLDED_SELECTORS = ("Q_m", "Q_l", "Q_r", "Q_o", "Q_4", "Q_c")
 #: Commitments in a verifier key: the folded selectors, then σ_1..σ_4.
 VK_COMMITMENTS = len(FOLDED_SELECTORS) + 4
 
-#: The quotient is computed on the coset ``g·H_8n`` with ``g`` this generator.
+#: The quotient is computed on cosets ``s_k·H`` inside ``g·H_8n``, ``g`` this generator.
 COSET_SHIFT = MULTIPLICATIVE_GENERATOR
 
-#: How many times the domain the quotient's evaluation coset is (degree 5n+6 < 8n).
-QUOTIENT_BLOWUP = 8
+#: How many cosets of H the quotient is evaluated on: ``t`` has degree 4n + 6 < 5n, so five
+#: cosets (5n points) determine it (the numerator's degree 5n + 6 does not matter: ``t`` is
+#: evaluated pointwise as numerator / Z_H).
+QUOTIENT_COSETS = 5
 
 #: Smallest domain.
 MIN_DOMAIN = 8
@@ -217,7 +219,7 @@ class Preprocessed:
     sigma_coset: list[list[Fe]]
     sigma_values: list[list[Fe]]
     identity_values: list[list[Fe]]
-    x_coset: list[Fe]
+    identity_coset: list[list[Fe]]
     l0_coset: list[Fe]
     inv_vanishing_coset: list[Fe]
 
@@ -246,25 +248,32 @@ class ProverKey:
 
 def _preprocess(rows: list[Gate], f: Field) -> Preprocessed:
     n = len(rows)
-    size = QUOTIENT_BLOWUP * n
+    shifts = quotient_shifts(n)
     selector_coeffs = [poly.intt(f, f.from_ints(c)) for c in selector_columns(rows)]
     sigma_ints = permutation_labels(rows)
     sigma_values = [f.from_ints(s) for s in sigma_ints]
     sigma_coeffs = [poly.intt(f, s) for s in sigma_values]
     omega_powers = _powers(root_of_unity(n), n)
     identity = [f.from_ints([k * w % R for w in omega_powers]) for k in COSET_CONSTANTS]
+    x_coset = f.from_ints([s * w % R for s in shifts for w in omega_powers])
+    vanishing = f.batch_inverse(f.from_ints([(pow(s, n, R) - 1) % R for s in shifts]))
     return Preprocessed(
         n=n,
         selector_coeffs=selector_coeffs,
         sigma_coeffs=sigma_coeffs,
-        selector_coset=[poly.coset_ntt(f, c, size, COSET_SHIFT) for c in selector_coeffs],
-        sigma_coset=[poly.coset_ntt(f, c, size, COSET_SHIFT) for c in sigma_coeffs],
+        selector_coset=[poly.subcoset_ntt(f, c, n, shifts) for c in selector_coeffs],
+        sigma_coset=[poly.subcoset_ntt(f, c, n, shifts) for c in sigma_coeffs],
         sigma_values=sigma_values,
         identity_values=identity,
-        x_coset=f.vscale(f.from_ints(_powers(root_of_unity(size), size)), f.from_int(COSET_SHIFT)),
-        l0_coset=poly.lagrange_first_on_coset(f, n, size, COSET_SHIFT),
-        inv_vanishing_coset=poly.vanishing_on_coset_inverses(f, n, size, COSET_SHIFT),
+        identity_coset=[f.vscale(x_coset, f.from_int(k)) for k in COSET_CONSTANTS],
+        l0_coset=poly.subcoset_ntt(f, [f.from_int(pow(n, -1, R))] * n, n, shifts),
+        inv_vanishing_coset=[v for v in vanishing for _ in range(n)],
     )
+
+
+def quotient_shifts(n: int) -> list[int]:
+    """The cosets ``s_k·H`` (k < 5) the quotient is evaluated on."""
+    return poly.subcoset_shifts(n, QUOTIENT_COSETS, COSET_SHIFT)
 
 
 def derive_verifier_key(cs: ConstraintSystem, srs: SRS, f: Field) -> VerifierKey:

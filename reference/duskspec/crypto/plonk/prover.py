@@ -28,11 +28,10 @@ from duskspec.crypto.plonk.constraint_system import R, is_satisfied
 from duskspec.crypto.plonk.field import Fe, Field, field, root_of_unity
 from duskspec.crypto.plonk.keys import (
     COSET_CONSTANTS,
-    COSET_SHIFT,
-    QUOTIENT_BLOWUP,
     SRS_EXTRA,
     Preprocessed,
     ProverKey,
+    quotient_shifts,
     wire_variables,
 )
 from duskspec.crypto.plonk.kzg import commit, encode_scalar
@@ -215,27 +214,30 @@ class _Prover:
         gamma: Fe,
         alpha: Fe,
     ) -> list[Fe]:
-        """``t = (gate + α·permutation + α²·(z - 1)·L_0) / Z_H`` on the coset ``g·H_8n``."""
+        """``t = (gate + α·permutation + α²·(z - 1)·L_0) / Z_H`` on five cosets of H."""
         f, n, pre = self.f, self.n, self.pre
-        size = QUOTIENT_BLOWUP * n
-        w = [poly.coset_ntt(f, c, size, COSET_SHIFT) for c in wires]
-        z_coset = poly.coset_ntt(f, z, size, COSET_SHIFT)
-        z_shifted = z_coset[QUOTIENT_BLOWUP:] + z_coset[:QUOTIENT_BLOWUP]
+        shifts = quotient_shifts(n)
+        w = [poly.subcoset_ntt(f, c, n, shifts) for c in wires]
+        z_coset = poly.subcoset_ntt(f, z, n, shifts)
+        # z(ω·s·ω^i) = z(s·ω^(i+1)): rotate each coset's block by one.
+        z_shifted: list[Fe] = []
+        for k in range(len(shifts)):
+            block = z_coset[k * n : (k + 1) * n]
+            z_shifted += block[1:] + block[:1]
         q_m, q_l, q_r, q_o, q_4, q_c = pre.selector_coset
         arithmetic = f.vmul(f.vmul(q_m, w[0]), w[1])
         for selector, wire in ((q_l, w[0]), (q_r, w[1]), (q_o, w[2]), (q_4, w[3])):
             arithmetic = f.vadd(arithmetic, f.vmul(selector, wire))
-        gate = f.vadd(f.vadd(arithmetic, q_c), poly.coset_ntt(f, pi, size, COSET_SHIFT))
+        gate = f.vadd(f.vadd(arithmetic, q_c), poly.subcoset_ntt(f, pi, n, shifts))
         identity = z_coset
         permuted = z_shifted
         for j in range(4):
-            shifted_x = f.vscale(pre.x_coset, f.mul(beta, f.from_int(COSET_CONSTANTS[j])))
-            identity = f.vmul(identity, f.vshift(f.vadd(w[j], shifted_x), gamma))
+            identity = f.vmul(identity, _affine(f, w[j], pre.identity_coset[j], beta, gamma))
             permuted = f.vmul(permuted, _affine(f, w[j], pre.sigma_coset[j], beta, gamma))
         first = f.vmul(f.vshift(z_coset, f.neg(f.one())), pre.l0_coset)
         numerator = f.vadd(gate, f.vscale(f.vsub(identity, permuted), alpha))
         numerator = f.vadd(numerator, f.vscale(first, f.mul(alpha, alpha)))
-        return poly.coset_intt(f, f.vmul(numerator, pre.inv_vanishing_coset), COSET_SHIFT)
+        return poly.subcoset_intt(f, f.vmul(numerator, pre.inv_vanishing_coset), n, shifts)
 
     def _check_degree(self, t: list[Fe]) -> None:
         """``t`` has degree ≤ 4n + 6 exactly when the numerator vanishes on H: a second,

@@ -32,6 +32,7 @@ from duskspec.errors import CryptoError
 
 _INT = IntField()
 _SCALAR = ScalarField()
+_G1 = G1Point()
 
 
 def decode_proof(data: bytes) -> Proof:
@@ -123,7 +124,7 @@ def _check(vk: VerifierKey, proof: Proof, data: bytes, public_inputs: Sequence[i
         (t2, part_weight * zeta_n % R * zeta_n),
         (t3, part_weight * pow(zeta_n, 3, R)),
         *zip((a_c, b_c, c_c, d_c, s1_c, s2_c, s3_c), vs, strict=True),
-        (G1Point(), -e),
+        (_G1, -e),
         (w_zeta, zeta),
         (w_zeta_omega, u * zeta_omega),
     ]
