@@ -83,7 +83,7 @@ def _check(vk: VerifierKey, proof: Proof, data: bytes, public_inputs: Sequence[i
     v = transcript.challenge(b"v")
     transcript.append(b"w_zeta", point_bytes[9])
     transcript.append(b"w_zeta_omega", point_bytes[10])
-    u = transcript.challenge(b"u")
+    u = transcript.short_challenge(b"u")
     # Lagrange values at ζ: L_0 and the public-input rows, with one batched inversion.
     omega = root_of_unity(n)
     zeta_n = pow(zeta, n, R)
