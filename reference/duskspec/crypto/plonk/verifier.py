@@ -12,6 +12,7 @@ and one 2-pairing check.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from py_arkworks_bls12381 import GT, G1Point
 
@@ -52,12 +53,20 @@ def decode_proof(data: bytes) -> Proof:
     return Proof(tuple(points), tuple(scalars))
 
 
+@lru_cache(maxsize=64)
+def _decoded_key(data: bytes) -> VerifierKey:
+    """Verifier keys arrive as bytes from contracts again and again; decoding (12 points with
+    subgroup checks) is done once per distinct key. Pure: same bytes, same key, or the same
+    error (errors are not cached, they are raised again)."""
+    return decode_verifier_key(data)
+
+
 def verify(
     verifier_key: VerifierKey | bytes, proof_bytes: bytes, public_inputs: Sequence[int]
 ) -> bool:
     """True when the proof shows knowledge of a witness satisfying the key's circuit with
     these public inputs (in the circuit's ``public_rows`` order)."""
-    vk = decode_verifier_key(verifier_key) if isinstance(verifier_key, bytes) else verifier_key
+    vk = _decoded_key(verifier_key) if isinstance(verifier_key, bytes) else verifier_key
     check_public_inputs(public_inputs, len(vk.public_rows))
     proof = decode_proof(proof_bytes)
     return _check(vk, proof, proof_bytes, public_inputs)
