@@ -131,7 +131,7 @@ def run() -> Suite:
         f"{decode_s / floor_s:.2f}, the 22-point MSM {msm_s / floor_s:.2f}, the pairing check"
         " 1; the rest is one 128-bit scalar multiplication and the transcript.",
         "Fast backend (py_arkworks_bls12381 Scalar + MSM); INSECURE test SRS from a seed.",
-        "keys_cpu_s: one-time per circuit: 11 commitments (MSMs) and the circuit polynomials'"
+        "keys_cpu_s: one-time per circuit: 10 commitments (MSMs) and the circuit polynomials'"
         " evaluations on the quotient coset; prove_cpu_s excludes it.",
     ]
     return Suite("zk", "PLONK prove / verify (CPU seconds)", rows, notes)
