@@ -120,18 +120,30 @@ def hash_truncated(
     builder: Builder, domain: poseidon.Domain, inputs: Sequence[Witness]
 ) -> tuple[Witness, tuple[Digit, ...]]:
     """``poseidon.hash_truncated``: the hash's low 250 bits as a variable and as 125 base-4
-    digits (least significant first), for use as a Jubjub scalar.
-
-    Rows: the hash, 125 digits, ``hash = low + 2^250·high`` with ``high < 32``. Bound: the
-    decomposition proves ``hash ≡ low + 2^250·high (mod r)`` with ``low + 2^250·high < 2^255``,
-    so a prover may also decompose ``hash + r`` when that is below ``2^255`` (spec rule 13.6
-    and ``test_hash_truncated_alternative_decomposition``)."""
+    digits (least significant first), for use as a Jubjub scalar."""
     full = hash(builder, domain, inputs)
-    value = builder.value(full)
-    low_value = value & ((1 << poseidon.TRUNCATION_BITS) - 1)
-    high_value = value >> poseidon.TRUNCATION_BITS
+    return split_truncated(builder, full, builder.value(full))
+
+
+def split_truncated(
+    builder: Builder, full: Witness, representative: int
+) -> tuple[Witness, tuple[Digit, ...]]:
+    """``full = low + 2^250·high`` with ``low < 2^250`` (125 digits) and ``high < 32`` (two
+    digits and a boolean), computed from the integer ``representative`` of ``full``.
+
+    Bound: the rows prove ``full ≡ low + 2^250·high (mod r)`` with ``low + 2^250·high <
+    2^255``, so besides ``representative = full`` a prover may use ``full + r`` whenever it is
+    below ``2^255`` and obtain another ``low`` (spec rule 13.6;
+    ``test_truncation_accepts_the_second_representative``). ``full + 2r`` is above ``2^255``
+    and raises ``crypto.plonk_range``."""
+    if not 0 <= representative < 1 << 255:
+        raise CryptoError("crypto.plonk_range", "a truncated hash is split below 2^255")
+    low_value = representative & ((1 << poseidon.TRUNCATION_BITS) - 1)
+    high_value = representative >> poseidon.TRUNCATION_BITS
     low = builder.append_witness(low_value)
-    digits = tuple(append_digit(builder, (low_value >> (2 * i)) & 3) for i in range(125))
+    digits = tuple(
+        append_digit(builder, (low_value >> (2 * i)) & 3) for i in range(TRUNCATED_DIGITS)
+    )
     assert_digits_sum(builder, low, digits)
     h0 = append_digit(builder, high_value & 3)
     h1 = append_digit(builder, (high_value >> 2) & 3)
