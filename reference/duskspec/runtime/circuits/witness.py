@@ -18,6 +18,8 @@ from duskspec.crypto.hashes import BLS_SCALAR_ORDER
 from duskspec.crypto.jubjub import GENERATOR_NUMS, SUBGROUP_ORDER
 from duskspec.crypto.phoenix_keys import OBFUSCATED, PublicKey, SecretKey
 from duskspec.crypto.plonk.builder import Builder
+from duskspec.crypto.plonk.constraint_system import unsatisfied_rows
+from duskspec.errors import RuntimeProtocolError
 from duskspec.runtime.circuits.transfer import (
     TransferInput,
     TransferOutput,
@@ -179,3 +181,17 @@ def build(transfer: Transfer) -> Builder:
 def transfer_public_inputs(transfer: Transfer) -> tuple[int, ...]:
     """The public inputs in the circuit's order."""
     return public_inputs(transfer.inputs, transfer.outputs, transfer.tx)
+
+
+def checked_public_inputs(transfer: Transfer) -> tuple[int, ...]:
+    """Build the circuit, require every row to hold, and return the public inputs (what a
+    prover does before proving): ``runtime.phoenix_circuit_unsatisfied`` names the first
+    failing row when the witness does not prove the statements."""
+    cs, witness, public = build(transfer).compile()
+    failing = unsatisfied_rows(cs, witness, public)
+    if failing:
+        raise RuntimeProtocolError(
+            "runtime.phoenix_circuit_unsatisfied",
+            f"{len(failing)} rows fail, the first is row {failing[0]}",
+        )
+    return public

@@ -220,12 +220,27 @@ def fixed_base_mul(builder: Builder, base: Point, scalar: ScalarDigits) -> Witne
 _LAGRANGE_BASIS = tuple(_lagrange_coefficients([int(i == j) for i in range(4)]) for j in range(4))
 
 
+Weights = tuple[tuple[Witness, Witness, Witness], ...]
+
+
+def lagrange_weights(builder: Builder, scalar: ScalarDigits) -> Weights:
+    """Per digit, ``L_1(d), L_2(d), L_3(d)`` as variables (three rows per digit); computed
+    once when one scalar multiplies several points (``c·pk`` and ``c·pk'``)."""
+    return tuple(
+        (
+            builder.materialize(_cubic(_LAGRANGE_BASIS[1], digit, cube)),
+            builder.materialize(_cubic(_LAGRANGE_BASIS[2], digit, cube)),
+            builder.materialize(_cubic(_LAGRANGE_BASIS[3], digit, cube)),
+        )
+        for digit, cube in zip(scalar.digits, scalar.cubes, strict=True)
+    )
+
+
 def _select_variable(
-    builder: Builder, table: Sequence[WitnessPoint], digit: Digit, cube: Witness
+    builder: Builder, table: Sequence[WitnessPoint], weights: Sequence[Witness]
 ) -> WitnessPoint:
     """``table[d]`` for ``table = (P, 2P, 3P)`` and entry 0 the identity ``(0, 1)``:
-    ``u = Σ L_j·u_j``, ``v = 1 + Σ L_j·(v_j - 1)`` (nine rows)."""
-    weights = [builder.materialize(_cubic(_LAGRANGE_BASIS[j], digit, cube)) for j in (1, 2, 3)]
+    ``u = Σ L_j·u_j``, ``v = 1 + Σ L_j·(v_j - 1)`` (six rows)."""
     u_acc: Witness | None = None
     v_acc: Witness | None = None
     for weight, point in zip(weights, table, strict=True):
@@ -246,13 +261,18 @@ def _product_minus_a(builder: Builder, a: Witness, b: Witness, lc: Linear) -> Wi
     return out
 
 
-def variable_base_mul(builder: Builder, p: WitnessPoint, scalar: ScalarDigits) -> WitnessPoint:
-    """``k·p`` (``jubjub.scalar_mul``), windows most significant first."""
+def variable_base_mul(
+    builder: Builder, p: WitnessPoint, scalar: ScalarDigits, weights: Weights | None = None
+) -> WitnessPoint:
+    """``k·p`` (``jubjub.scalar_mul``), windows most significant first; ``weights`` are
+    :func:`lagrange_weights` of ``scalar`` when the caller shares them."""
+    if weights is None:
+        weights = lagrange_weights(builder, scalar)
     p2 = double(builder, p)
     table = (p, p2, add(builder, p2, p))
     acc: WitnessPoint | None = None
-    for digit, cube in zip(reversed(scalar.digits), reversed(scalar.cubes), strict=True):
-        chosen = _select_variable(builder, table, digit, cube)
+    for window in reversed(weights):
+        chosen = _select_variable(builder, table, window)
         if acc is None:
             acc = chosen
             continue

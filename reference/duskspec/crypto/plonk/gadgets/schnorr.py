@@ -79,10 +79,11 @@ def verify_double(
     _, c_digits = poseidon_gadget.hash_truncated(builder, poseidon.Domain.OTHER, inputs)
     c = jubjub_gadget.with_cubes(builder, c_digits)
     u = jubjub_gadget.scalar_digits(builder, sig.u, U_BITS)
+    weights = jubjub_gadget.lagrange_weights(builder, c)
     for base, key, nonce in ((GENERATOR, pk, sig.R), (GENERATOR_NUMS, pk_prime, sig.R_prime)):
         left = jubjub_gadget.add(
             builder,
             jubjub_gadget.fixed_base_mul(builder, base, u),
-            jubjub_gadget.variable_base_mul(builder, key, c),
+            jubjub_gadget.variable_base_mul(builder, key, c, weights),
         )
         jubjub_gadget.assert_point_equal(builder, left, nonce)
