@@ -330,3 +330,12 @@ def test_elgamal_matches(pk: Point, message: Point, r: int, data: st.DataObject)
     assert compiled.satisfied()
     assert not compiled.satisfied(with_public_changed(compiled.public, 0))
     _tamper_detected(compiled, data, 1)
+
+
+def test_decomposition_widths() -> None:
+    """Odd, zero and wider-than-254-bit decompositions (which could wrap mod r) are refused."""
+    for bits in (0, 63, 256):
+        b = Builder()
+        with pytest.raises(CryptoError) as error:
+            range_check.decompose(b, b.append_witness(1), bits)
+        assert error.value.code == "crypto.plonk_range_width"

@@ -183,6 +183,8 @@ def _sender(
         sig = schnorr_gadget.append_signature(builder, signature)
         schnorr_gadget.verify(builder, key, payload_hash, sig)
     note_pks = [jubjub_gadget.append_public_point(builder, out.note_pk) for out in outputs]
+    for note_pk in note_pks:
+        jubjub_gadget.assert_on_curve(builder, note_pk)
     blinders = [
         [builder.append_witness(blinder) for blinder in out.sender_blinders] for out in outputs
     ]

@@ -31,7 +31,12 @@ from duskspec.crypto import jubjub
 from duskspec.crypto.jubjub import EDWARDS_D, SUBGROUP_ORDER, Point
 from duskspec.crypto.plonk.builder import Builder, Linear, Witness
 from duskspec.crypto.plonk.constraint_system import R
-from duskspec.crypto.plonk.gadgets.range_check import Digit, append_digit, assert_digits_sum
+from duskspec.crypto.plonk.gadgets.range_check import (
+    Digit,
+    append_digit,
+    assert_digits_sum,
+    check_width,
+)
 from duskspec.errors import CryptoError
 
 
@@ -145,8 +150,7 @@ def with_cubes(builder: Builder, digits: Sequence[Digit]) -> ScalarDigits:
 
 def scalar_digits(builder: Builder, x: Witness, bits: int) -> ScalarDigits:
     """Decompose ``x`` (``0 <= x < 2^bits``, ``bits`` even) into digits with cubes."""
-    if bits <= 0 or bits % 2:
-        raise CryptoError("crypto.plonk_range_width", "a scalar covers an even bit count")
+    check_width(bits)
     value = builder.value(x)
     if value >> bits:
         raise CryptoError("crypto.plonk_range", f"the scalar does not fit in {bits} bits")

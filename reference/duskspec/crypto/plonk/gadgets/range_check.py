@@ -17,6 +17,15 @@ from dataclasses import dataclass
 from duskspec.crypto.plonk.builder import Builder, Linear, Witness
 from duskspec.errors import CryptoError
 
+#: The widest decomposition that cannot wrap around r (``2^254 < r``).
+MAX_BITS = 254
+
+
+def check_width(bits: int) -> None:
+    """An even bit count in ``[2, 254]``: the digits' sum is then below r as an integer."""
+    if bits <= 0 or bits % 2 or bits > MAX_BITS:
+        raise CryptoError("crypto.plonk_range_width", "a decomposition covers 2 to 254 bits, even")
+
 
 @dataclass(frozen=True)
 class Digit:
@@ -39,8 +48,7 @@ def decompose(builder: Builder, x: Witness, bits: int) -> tuple[Digit, ...]:
 
     ``bits`` is even. The prover's value must fit: a value of ``2^bits`` or more cannot be
     decomposed and raises ``crypto.plonk_range`` (no witness exists, so no proof)."""
-    if bits <= 0 or bits % 2:
-        raise CryptoError("crypto.plonk_range_width", "a range check covers an even bit count")
+    check_width(bits)
     value = builder.value(x)
     if value >> bits:
         raise CryptoError("crypto.plonk_range", f"the value does not fit in {bits} bits")
