@@ -199,8 +199,9 @@ def test_fixed_base_mul_matches(k: int, base: Point, data: st.DataObject) -> Non
 def test_variable_base_mul_matches(p: Point, k: int, data: st.DataObject) -> None:
     b = Builder()
     wp = jubjub_gadget.append_point(b, p)
-    digits = jubjub_gadget.scalar_digits(b, b.append_witness(k), 252)
-    out = jubjub_gadget.variable_base_mul(b, wp, digits)
+    scalar = b.append_witness(k)
+    jubjub_gadget.scalar_digits(b, scalar, 252)  # the range check signed windows rely on
+    out = jubjub_gadget.variable_base_mul(b, wp, jubjub_gadget.signed_windows(b, scalar, 126))
     expected = jubjub.scalar_mul(p, k)
     assert jubjub_gadget.point_value(b, out) == expected
     _bind_point(b, out, expected)
@@ -214,9 +215,11 @@ def test_scalar_multiplication_edge_scalars() -> None:
     p = jubjub.fixed_base_mul(GENERATOR, 5)
     for k in (0, 1, 2, 3, 4, SUBGROUP_ORDER - 1, SUBGROUP_ORDER, (1 << 252) - 1):
         b = Builder()
-        digits = jubjub_gadget.scalar_digits(b, b.append_witness(k), 252)
+        scalar = b.append_witness(k)
+        digits = jubjub_gadget.scalar_digits(b, scalar, 252)
         fixed = jubjub_gadget.fixed_base_mul(b, GENERATOR, digits)
-        variable = jubjub_gadget.variable_base_mul(b, jubjub_gadget.append_point(b, p), digits)
+        windows = jubjub_gadget.signed_windows(b, scalar, 126)
+        variable = jubjub_gadget.variable_base_mul(b, jubjub_gadget.append_point(b, p), windows)
         assert jubjub_gadget.point_value(b, fixed) == jubjub.fixed_base_mul(GENERATOR, k)
         assert jubjub_gadget.point_value(b, variable) == jubjub.scalar_mul(p, k)
         assert Compiled(b).satisfied()
@@ -343,6 +346,10 @@ def test_decomposition_widths() -> None:
         assert error.value.code == "crypto.plonk_range_width"
 
 
+#: spec/crypto.md C13.17.
+VARIABLE_BASE_ROWS = 2526
+
+
 def test_row_counts_match_spec() -> None:
     """The row counts spec/crypto.md §13.2 states for the curve gadgets."""
     p = jubjub.fixed_base_mul(GENERATOR, 7)
@@ -362,10 +369,11 @@ def test_row_counts_match_spec() -> None:
     assert rows(lambda b: jubjub_gadget.scalar_digits(b, b.append_witness(5), 252)) == 441
 
     def variable(b: Builder) -> None:
-        digits = jubjub_gadget.scalar_digits(b, b.append_witness(5), 252)
+        windows = jubjub_gadget.signed_windows(b, b.append_witness(5), 126)
+        assert b.gate_count == 3 * 126 + 2
         before = b.gate_count
-        jubjub_gadget.variable_base_mul(b, point(b), digits)
-        assert b.gate_count - before == 3271
+        jubjub_gadget.variable_base_mul(b, point(b), windows)
+        assert b.gate_count - before == VARIABLE_BASE_ROWS
 
     def fixed(b: Builder) -> None:
         digits = jubjub_gadget.scalar_digits(b, b.append_witness(5), 252)
@@ -375,3 +383,19 @@ def test_row_counts_match_spec() -> None:
 
     rows(variable)
     rows(fixed)
+
+
+def test_signed_windows_refuse_a_wrong_scalar_and_torsion_points_match() -> None:
+    """The row ``k = acc + δ`` binds the windows to the scalar; a point with a torsion
+    component is multiplied exactly as out of the circuit (by the integer k)."""
+    p = jubjub.fixed_base_mul(GENERATOR, 11) + TORSION_2
+    for k in (6, 7, (1 << 250) - 1):
+        b = Builder()
+        scalar = b.append_witness(k)
+        windows = jubjub_gadget.signed_windows(b, scalar, 125)
+        out = jubjub_gadget.variable_base_mul(b, jubjub_gadget.append_point(b, p), windows)
+        assert jubjub_gadget.point_value(b, out) == jubjub.scalar_mul(p, k)
+        compiled = Compiled(b)
+        assert compiled.satisfied()
+        assert compiled.detects_tamper(scalar.index)
+        assert compiled.detects_tamper(windows.parity.index)
