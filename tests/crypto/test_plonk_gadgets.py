@@ -184,8 +184,8 @@ def test_point_checks_refuse_off_curve_and_torsion() -> None:
 @given(st.integers(0, (1 << 252) - 1), st.sampled_from([GENERATOR, GENERATOR_NUMS]), st.data())
 def test_fixed_base_mul_matches(k: int, base: Point, data: st.DataObject) -> None:
     b = Builder()
-    digits = jubjub_gadget.scalar_digits(b, b.append_witness(k), 252)
-    out = jubjub_gadget.fixed_base_mul(b, base, digits)
+    windows = jubjub_gadget.signed_windows(b, b.append_witness(k), 126)
+    out = jubjub_gadget.fixed_base_mul(b, base, windows)
     expected = jubjub.fixed_base_mul(base, k)
     assert jubjub_gadget.point_value(b, out) == expected
     _bind_point(b, out, expected)
@@ -200,7 +200,7 @@ def test_variable_base_mul_matches(p: Point, k: int, data: st.DataObject) -> Non
     b = Builder()
     wp = jubjub_gadget.append_point(b, p)
     scalar = b.append_witness(k)
-    jubjub_gadget.scalar_digits(b, scalar, 252)  # the range check signed windows rely on
+    range_check.decompose(b, scalar, 252)  # pins the integer the signed windows spell
     out = jubjub_gadget.variable_base_mul(b, wp, jubjub_gadget.signed_windows(b, scalar, 126))
     expected = jubjub.scalar_mul(p, k)
     assert jubjub_gadget.point_value(b, out) == expected
@@ -216,9 +216,9 @@ def test_scalar_multiplication_edge_scalars() -> None:
     for k in (0, 1, 2, 3, 4, SUBGROUP_ORDER - 1, SUBGROUP_ORDER, (1 << 252) - 1):
         b = Builder()
         scalar = b.append_witness(k)
-        digits = jubjub_gadget.scalar_digits(b, scalar, 252)
-        fixed = jubjub_gadget.fixed_base_mul(b, GENERATOR, digits)
+        range_check.decompose(b, scalar, 252)
         windows = jubjub_gadget.signed_windows(b, scalar, 126)
+        fixed = jubjub_gadget.fixed_base_mul(b, GENERATOR, windows)
         variable = jubjub_gadget.variable_base_mul(b, jubjub_gadget.append_point(b, p), windows)
         assert jubjub_gadget.point_value(b, fixed) == jubjub.fixed_base_mul(GENERATOR, k)
         assert jubjub_gadget.point_value(b, variable) == jubjub.scalar_mul(p, k)
@@ -346,7 +346,8 @@ def test_decomposition_widths() -> None:
         assert error.value.code == "crypto.plonk_range_width"
 
 
-#: spec/crypto.md C13.17.
+#: spec/crypto.md C13.16 and C13.17.
+FIXED_BASE_ROWS = 1009
 VARIABLE_BASE_ROWS = 2526
 
 
@@ -366,7 +367,6 @@ def test_row_counts_match_spec() -> None:
     assert rows(lambda b: jubjub_gadget.double(b, point(b))) == 5
     assert rows(lambda b: jubjub_gadget.assert_on_curve(b, point(b))) == 3
     assert rows(lambda b: jubjub_gadget.assert_in_subgroup(b, point(b))) == 20
-    assert rows(lambda b: jubjub_gadget.scalar_digits(b, b.append_witness(5), 252)) == 441
 
     def variable(b: Builder) -> None:
         windows = jubjub_gadget.signed_windows(b, b.append_witness(5), 126)
@@ -376,10 +376,10 @@ def test_row_counts_match_spec() -> None:
         assert b.gate_count - before == VARIABLE_BASE_ROWS
 
     def fixed(b: Builder) -> None:
-        digits = jubjub_gadget.scalar_digits(b, b.append_witness(5), 252)
+        windows = jubjub_gadget.signed_windows(b, b.append_witness(5), 126)
         before = b.gate_count
-        jubjub_gadget.fixed_base_mul(b, GENERATOR, digits)
-        assert b.gate_count - before == 1127
+        jubjub_gadget.fixed_base_mul(b, GENERATOR, windows)
+        assert b.gate_count - before == FIXED_BASE_ROWS
 
     rows(variable)
     rows(fixed)

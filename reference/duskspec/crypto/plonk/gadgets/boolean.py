@@ -1,4 +1,4 @@
-"""Booleans (spec/crypto.md §13.2, rule 13.4): one row ``b·b - b = 0``."""
+"""Booleans (spec/crypto.md §13.2, rule C13.8): one row ``b·b - b = 0``."""
 
 from __future__ import annotations
 

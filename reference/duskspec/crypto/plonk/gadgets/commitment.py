@@ -1,6 +1,7 @@
-"""Pedersen value commitments in the circuit (spec/crypto.md §13.2, rule 13.13), matching
-:func:`duskspec.crypto.jubjub.value_commitment`: ``v·G + s·G'`` with ``v`` decomposed into
-32 base-4 digits (which is also its 64-bit range check) and ``s`` into 126 (``s < 2^252``).
+"""Pedersen value commitments in the circuit (spec/crypto.md §13.2, rule C13.20), matching
+:func:`duskspec.crypto.jubjub.value_commitment`: ``v·G + s·G'``; ``v`` is range-checked to
+64 bits (32 base-4 digits), which makes its 32 signed windows spell ``v`` itself; ``s`` has
+126 signed windows (any integer with the same class mod t commits the same way).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from duskspec.crypto.jubjub import GENERATOR, GENERATOR_NUMS
 from duskspec.crypto.plonk.builder import Builder, Witness
 from duskspec.crypto.plonk.gadgets import jubjub as jubjub_gadget
+from duskspec.crypto.plonk.gadgets import range_check
 from duskspec.crypto.plonk.gadgets.jubjub import WitnessPoint
 
 VALUE_BITS = 64
@@ -16,8 +18,9 @@ BLINDER_BITS = 252
 
 def value_commitment(builder: Builder, value: Witness, blinder: Witness) -> WitnessPoint:
     """``value·G + blinder·G'``; proves ``value < 2^64``."""
-    v = jubjub_gadget.scalar_digits(builder, value, VALUE_BITS)
-    s = jubjub_gadget.scalar_digits(builder, blinder, BLINDER_BITS)
+    range_check.decompose(builder, value, VALUE_BITS)
+    v = jubjub_gadget.signed_windows(builder, value, VALUE_BITS // 2)
+    s = jubjub_gadget.signed_windows(builder, blinder, BLINDER_BITS // 2)
     return jubjub_gadget.add(
         builder,
         jubjub_gadget.fixed_base_mul(builder, GENERATOR, v),

@@ -1,7 +1,6 @@
-"""ElGamal encryption in the circuit (spec/crypto.md §13.2, rule 13.14), matching
+"""ElGamal encryption in the circuit (spec/crypto.md §13.2, rule C13.21), matching
 :func:`duskspec.crypto.elgamal.encrypt`: ``(r·G, M + r·pk)``, one digit decomposition of
-``r`` (126 digits, ``r < 2^252``) for ``r·G``, which also range-checks ``r`` for the signed
-windows of ``r·pk``.
+one set of signed windows of ``r`` (126) for both products, so both use the same integer.
 """
 
 from __future__ import annotations
@@ -18,8 +17,7 @@ def encrypt(
     builder: Builder, public_key: WitnessPoint, message: WitnessPoint, r: Witness
 ) -> tuple[WitnessPoint, WitnessPoint]:
     """``(c1, c2) = (r·G, M + r·pk)``."""
-    digits = jubjub_gadget.scalar_digits(builder, r, RANDOMNESS_BITS)
-    c1 = jubjub_gadget.fixed_base_mul(builder, GENERATOR, digits)
     windows = jubjub_gadget.signed_windows(builder, r, RANDOMNESS_BITS // 2)
+    c1 = jubjub_gadget.fixed_base_mul(builder, GENERATOR, windows)
     shared = jubjub_gadget.variable_base_mul(builder, public_key, windows)
     return c1, jubjub_gadget.add(builder, message, shared)

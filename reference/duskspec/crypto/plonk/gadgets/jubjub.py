@@ -1,4 +1,4 @@
-"""Jubjub in the circuit (spec/crypto.md §13.2, rules 13.7-13.10), matching
+"""Jubjub in the circuit (spec/crypto.md §13.2, rules C13.13-C13.17), matching
 :mod:`duskspec.crypto.jubjub`.
 
 Points are affine ``(u, v)`` pairs of variables on ``-u² + v² = 1 + d·u²·v²``. The affine
@@ -10,21 +10,19 @@ identity and doubling need no special case:
 
 Doubling uses ``u3·(v² - u²) = 2uv`` and ``v3·(2 - (v² - u²)) = v² + u²`` (5 rows).
 
-Scalars enter as base-4 digits (:class:`ScalarDigits`: each digit ``d`` with ``q = d² - 3d``
-and the cube ``d³ = d·q + 3q + 9d``, one row). A table point chosen by a digit is the cubic
-through the table's four entries, evaluated as a linear combination of ``1, d, q, d³``:
+Scalars enter as odd signed base-4 digits (:func:`signed_windows`): ``k = Σ e_i·4^i + δ``
+with ``e_i = (2s_i − 1)(1 + 2m_i) ∈ {−3, −1, 1, 3}``, so a window's point is ``±P`` or
+``±3P``: a boolean ``m`` picks ``P`` or ``3P`` and a boolean ``s`` flips ``u`` (negation on
+Edwards); ``δ·P`` fixes the parity at the end.
 
-- fixed base (:func:`fixed_base_mul`): window ``i`` adds ``d_i·4^i·P`` with constant table
-  entries: one row per coordinate, then one addition (9 rows per window, plus the cube);
-- variable base (:func:`variable_base_mul`): the scalar is rewritten in odd signed digits
-  ``e ∈ {−3, −1, 1, 3}`` (:func:`signed_windows`), so a window point is ``±P`` or ``±3P``:
-  one row per coordinate to pick ``P`` or ``3P``, one to apply the sign; windows are taken
-  most significant first, ``acc ← 4·acc + e·P``: two doublings and one addition.
+- fixed base (:func:`fixed_base_mul`): constant ``P = 4^i·base`` per window: one row for
+  ``u``, ``v`` stays a one-term combination, one addition: 8 rows per window;
+- variable base (:func:`variable_base_mul`): ``3P`` once; windows most significant first,
+  ``acc ← 4·acc + e·P``: three selection rows, two doublings, one addition.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,9 +32,6 @@ from duskspec.crypto.plonk.builder import ZERO, Builder, Linear, Witness
 from duskspec.crypto.plonk.constraint_system import R
 from duskspec.crypto.plonk.gadgets.boolean import append_boolean
 from duskspec.crypto.plonk.gadgets.range_check import (
-    Digit,
-    append_digit,
-    assert_digits_sum,
     check_width,
 )
 from duskspec.errors import CryptoError
@@ -48,14 +43,6 @@ class WitnessPoint:
 
     u: Witness
     v: Witness
-
-
-@dataclass(frozen=True)
-class ScalarDigits:
-    """A scalar's base-4 digits (least significant first) and their cubes."""
-
-    digits: tuple[Digit, ...]
-    cubes: tuple[Witness, ...]
 
 
 # --- points -------------------------------------------------------------------------------
@@ -97,17 +84,32 @@ def _new_point(builder: Builder, value: Point) -> WitnessPoint:
     return WitnessPoint(builder.append_witness(value.u), builder.append_witness(value.v))
 
 
-def add(builder: Builder, p: WitnessPoint, q: WitnessPoint) -> WitnessPoint:
-    """``p + q`` (seven rows)."""
-    a = builder.mul(p.u, q.v)
-    b = builder.mul(p.v, q.u)
-    c = builder.mul(p.u, q.u)
-    d = builder.mul(p.v, q.v)
+def _times(builder: Builder, w: Witness, lc: Linear) -> Witness:
+    """``w·(β·x + α)`` for a combination of at most one term (one row)."""
+    (x, beta) = lc.terms[0] if lc.terms else (ZERO, 0)
+    out = builder.append_witness(builder.value(w) * builder.evaluate(lc))
+    builder.append_gate(w, x, out, q_m=beta, q_l=lc.constant, q_o=-1)
+    return out
+
+
+def add_linear(builder: Builder, p: WitnessPoint, qu: Linear, qv: Linear) -> WitnessPoint:
+    """``p + q`` where ``q``'s coordinates are combinations of at most one term each (a
+    table point chosen by a boolean): the same seven rows as :func:`add`."""
+    a = _times(builder, p.u, qv)
+    b = _times(builder, p.v, qu)
+    c = _times(builder, p.u, qu)
+    d = _times(builder, p.v, qv)
     e = builder.mul(a, b)
-    out = _new_point(builder, jubjub.add(point_value(builder, p), point_value(builder, q)))
+    q_value = Point(builder.evaluate(qu), builder.evaluate(qv))
+    out = _new_point(builder, jubjub.add(point_value(builder, p), q_value))
     builder.append_gate(a=out.u, b=e, c=a, d=b, q_m=EDWARDS_D, q_l=1, q_o=-1, q_4=-1)
     builder.append_gate(a=out.v, b=e, c=d, d=c, q_m=-EDWARDS_D, q_l=1, q_o=-1, q_4=-1)
     return out
+
+
+def add(builder: Builder, p: WitnessPoint, q: WitnessPoint) -> WitnessPoint:
+    """``p + q`` (seven rows)."""
+    return add_linear(builder, p, Linear.of(q.u), Linear.of(q.v))
 
 
 def double(builder: Builder, p: WitnessPoint) -> WitnessPoint:
@@ -135,91 +137,7 @@ def assert_in_subgroup(builder: Builder, p: WitnessPoint) -> None:
     assert_point_equal(builder, q, p)
 
 
-# --- scalars ------------------------------------------------------------------------------
-
-
-def append_cube(builder: Builder, digit: Digit) -> Witness:
-    """``d³ = d·q + 3q + 9d`` (one row)."""
-    value = builder.value(digit.d) ** 3
-    cube = builder.append_witness(value)
-    builder.append_gate(a=digit.d, b=digit.q, c=cube, q_m=1, q_l=9, q_r=3, q_o=-1)
-    return cube
-
-
-def with_cubes(builder: Builder, digits: Sequence[Digit]) -> ScalarDigits:
-    return ScalarDigits(tuple(digits), tuple(append_cube(builder, d) for d in digits))
-
-
-def scalar_digits(builder: Builder, x: Witness, bits: int) -> ScalarDigits:
-    """Decompose ``x`` (``0 <= x < 2^bits``, ``bits`` even) into digits with cubes."""
-    check_width(bits)
-    value = builder.value(x)
-    if value >> bits:
-        raise CryptoError("crypto.plonk_range", f"the scalar does not fit in {bits} bits")
-    digits = [append_digit(builder, (value >> (2 * i)) & 3) for i in range(bits // 2)]
-    assert_digits_sum(builder, x, tuple(digits))
-    return with_cubes(builder, digits)
-
-
-def _lagrange_coefficients(values: Sequence[int]) -> tuple[int, int, int, int]:
-    """Monomial coefficients of the cubic through ``(0..3, values)`` (mod r)."""
-    result = [0, 0, 0, 0]
-    for j, y in enumerate(values):
-        poly = [1]  # Π (x - m) over m ≠ j, lowest degree first
-        denominator = 1
-        for m in range(4):
-            if m != j:
-                poly = [(-m * poly[0]) % R] + [
-                    (poly[k - 1] - m * (poly[k] if k < len(poly) else 0)) % R
-                    for k in range(1, len(poly) + 1)
-                ]
-                denominator *= j - m
-        scale = y * pow(denominator % R, -1, R) % R
-        for k in range(4):
-            result[k] = (result[k] + scale * poly[k]) % R
-    return (result[0], result[1], result[2], result[3])
-
-
-def _cubic(coefficients: Sequence[int], digit: Digit, cube: Witness) -> Linear:
-    """``c0 + c1·d + c2·d² + c3·d³`` with ``d² = q + 3d``."""
-    c0, c1, c2, c3 = coefficients
-    return Linear(((digit.d, (c1 + 3 * c2) % R), (digit.q, c2), (cube, c3)), c0)
-
-
-@lru_cache(maxsize=8)
-def _window_table(base: Point, windows: int) -> tuple[tuple[tuple[int, ...], ...], ...]:
-    """Per window ``i``: the cubics' coefficients of ``u`` and ``v`` of ``j·4^i·base``."""
-    rows = []
-    window_base = base
-    for _ in range(windows):
-        points = [jubjub.IDENTITY]
-        for _ in range(3):
-            points.append(points[-1] + window_base)
-        rows.append(
-            (
-                _lagrange_coefficients([p.u for p in points]),
-                _lagrange_coefficients([p.v for p in points]),
-            )
-        )
-        window_base = points[-1] + window_base
-    return tuple(rows)
-
-
-def fixed_base_mul(builder: Builder, base: Point, scalar: ScalarDigits) -> WitnessPoint:
-    """``k·base`` for the scalar ``k`` the digits spell (``jubjub.fixed_base_mul``)."""
-    table = _window_table(base, len(scalar.digits))
-    acc: WitnessPoint | None = None
-    for (u_coefficients, v_coefficients), digit, cube in zip(
-        table, scalar.digits, scalar.cubes, strict=True
-    ):
-        chosen = WitnessPoint(
-            builder.materialize(_cubic(u_coefficients, digit, cube)),
-            builder.materialize(_cubic(v_coefficients, digit, cube)),
-        )
-        acc = chosen if acc is None else add(builder, acc, chosen)
-    if acc is None:
-        raise CryptoError("crypto.plonk_range_width", "a scalar has at least one digit")
-    return acc
+# --- scalars ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -236,10 +154,12 @@ def signed_windows(builder: Builder, k: Witness, windows: int) -> SignedWindows:
     """Signed windows of ``k``. Rows per window: two booleans and one row
     ``acc' = 4·acc + 4·s·m + 2s − 2m − 1``; then ``k = acc + δ``.
 
-    The caller must already have shown ``0 <= k < 4^windows <= 2^252`` (a digit
-    decomposition of the same variable): then ``k − δ − Σ e_i·4^i`` is an integer of
-    magnitude below ``2^253 < r``, so the row ``k = acc + δ`` holds over the integers and
-    ``k·P = Σ e_i·4^i·P + δ·P`` for every point ``P``."""
+    The windows spell an integer ``K = Σ e_i·4^i + δ`` in ``(−4^n, 4^n]`` with ``k ≡ K
+    (mod r)``, and the multiplications compute ``K·P``. When ``k`` must be one particular
+    integer (a Schnorr challenge, a committed value), the caller range-checks ``k`` to
+    ``[0, 4^n)`` with ``n <= 126`` (a digit decomposition): then ``k − K`` has magnitude below
+    ``2^253 < r`` and ``K = k``. When only ``K mod t`` matters (a response ``u``, a blinder,
+    ElGamal randomness: any integer is as good), no range check is needed."""
     check_width(2 * windows)
     value = builder.value(k)
     if value >> (2 * windows):
@@ -261,6 +181,44 @@ def signed_windows(builder: Builder, k: Witness, windows: int) -> SignedWindows:
     delta = append_boolean(builder, parity)
     builder.assert_zero(Linear(((k, 1), (acc, -1), (delta, -1))))
     return SignedWindows(tuple(signs), tuple(magnitudes), delta)
+
+
+@lru_cache(maxsize=8)
+def _window_table(base: Point, windows: int) -> tuple[tuple[Point, Point], ...]:
+    """Per window ``i``: ``4^i·base`` and ``3·4^i·base``."""
+    rows = []
+    window_base = base
+    for _ in range(windows):
+        triple = window_base + window_base + window_base
+        rows.append((window_base, triple))
+        window_base = triple + window_base
+    return tuple(rows)
+
+
+def fixed_base_mul(builder: Builder, base: Point, scalar: SignedWindows) -> WitnessPoint:
+    """``k·base`` (``jubjub.fixed_base_mul``) for the scalar the signed windows spell.
+
+    Window ``i`` adds ``e_i·4^i·base`` where ``P = 4^i·base`` and ``3P`` are constants:
+    ``u = (2s − 1)·(P.u + m·(3P.u − P.u))`` is one row (``2Δ·s·m + 2P.u·s − Δ·m − P.u``),
+    ``v = P.v + m·(3P.v − P.v)`` is a combination of one term, and the addition
+    (:func:`add_linear`) takes it as is: 8 rows per window. ``+ δ·base`` at the end."""
+    table = _window_table(base, len(scalar.signs))
+    acc: WitnessPoint | None = None
+    for (single, triple), s, m in zip(table, scalar.signs, scalar.magnitudes, strict=True):
+        du, dv = (triple.u - single.u) % R, (triple.v - single.v) % R
+        u_value = (2 * builder.value(s) - 1) * (single.u + builder.value(m) * du)
+        u = builder.append_witness(u_value)
+        builder.append_gate(s, m, u, q_m=2 * du, q_l=2 * single.u, q_r=-du, q_c=-single.u, q_o=-1)
+        v = Linear(((m, dv),), single.v)
+        acc = (
+            WitnessPoint(u, builder.materialize(v))
+            if acc is None
+            else add_linear(builder, acc, Linear.of(u), v)
+        )
+    if acc is None:
+        raise CryptoError("crypto.plonk_range_width", "a scalar has at least one window")
+    delta = scalar.parity
+    return add_linear(builder, acc, Linear(((delta, base.u),)), Linear(((delta, base.v - 1),), 1))
 
 
 def _product_minus_a(builder: Builder, a: Witness, b: Witness, lc: Linear) -> Witness:

@@ -1,4 +1,4 @@
-"""An opening of the Poseidon notes tree in the circuit (spec/crypto.md §13.2, rule 13.11),
+"""An opening of the Poseidon notes tree in the circuit (spec/crypto.md §13.2, rule C13.18),
 matching :func:`duskspec.crypto.merkle_poseidon.verify_opening`.
 
 From the leaf up, each level holds the node's four items (private) and a one-hot selector

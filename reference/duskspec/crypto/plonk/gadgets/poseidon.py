@@ -1,5 +1,5 @@
 """Poseidon in the circuit: the Hades permutation and the SAFE sponge (spec/crypto.md §13.2,
-rule 13.6), matching :mod:`duskspec.crypto.poseidon` bit for bit.
+rules C13.10-C13.12), matching :mod:`duskspec.crypto.poseidon` bit for bit.
 
 The state is kept as five :class:`~duskspec.crypto.plonk.builder.Linear` combinations, so
 adding round constants and the MDS layer cost no rows by themselves: rows are spent only
@@ -166,7 +166,7 @@ def split_truncated(
 
     Bound: the rows prove ``full ≡ low + 2^250·high (mod r)`` with ``low + 2^250·high <
     2^255``, so besides ``representative = full`` a prover may use ``full + r`` whenever it is
-    below ``2^255`` and obtain another ``low`` (spec rule 13.6;
+    below ``2^255`` and obtain another ``low`` (spec rule C13.12;
     ``test_truncation_accepts_the_second_representative``). ``full + 2r`` is above ``2^255``
     and raises ``crypto.plonk_range``."""
     if not 0 <= representative < 1 << 255:

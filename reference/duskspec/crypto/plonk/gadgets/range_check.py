@@ -1,4 +1,4 @@
-"""Range checks by base-4 decomposition (spec/crypto.md §13.2, rule 13.5).
+"""Range checks by base-4 decomposition (spec/crypto.md §13.2, rule C13.9).
 
 ``x < 4^n`` is shown by ``n`` digits ``d_i`` with ``x = Σ d_i·4^i``. A digit is in
 ``{0, 1, 2, 3}`` iff ``d(d-1)(d-2)(d-3) = 0``; with ``q = d² - 3d`` that product is
@@ -6,8 +6,8 @@
 is accumulated most significant digit first, two digits per width-4 row
 (``acc' = 16·acc + 4·d_hi + d_lo``). A 64-bit check is 32 digits: 64 + 16 rows.
 
-The digits (least significant first) and their ``q`` values are returned, because fixed- and
-variable-base scalar multiplication select table points by digit (:mod:`.jubjub`).
+The digits (least significant first) and their ``q`` values are returned for callers that
+use them (the truncated hash of :mod:`.poseidon`).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""Schnorr verification in the circuit (spec/crypto.md §13.2, rule 13.12), matching
+"""Schnorr verification in the circuit (spec/crypto.md §13.2, rule C13.19), matching
 :func:`duskspec.crypto.schnorr.verify` and :func:`~duskspec.crypto.schnorr.verify_double`.
 
 The signature ``(u, R[, R'])`` is private. The challenge ``c`` is the truncated Poseidon hash
-of the same inputs as out of the circuit; ``u`` is decomposed into 126 base-4 digits
-(``u < 2^252``; ``u`` and ``u + t`` give the same points) and the equations
+of the same inputs as out of the circuit; ``u`` enters as 126 signed windows (any integer
+congruent to ``u`` mod t gives the same points) and the equations
 ``u·G + c·pk = R`` (and ``u·G' + c·pk' = R'``) are asserted coordinate by coordinate;
 ``c``'s digits from the hash split range-check it, and its signed windows (one set for both
 keys) drive the variable-base products.
@@ -59,7 +59,7 @@ def verify(builder: Builder, pk: WitnessPoint, msg: Witness, sig: SignatureWitne
     inputs = [sig.R.u, sig.R.v, pk.u, pk.v, msg]
     c_value, c_digits = poseidon_gadget.hash_truncated(builder, poseidon.Domain.OTHER, inputs)
     c = jubjub_gadget.signed_windows(builder, c_value, len(c_digits))
-    u = jubjub_gadget.scalar_digits(builder, sig.u, U_BITS)
+    u = jubjub_gadget.signed_windows(builder, sig.u, U_BITS // 2)
     left = jubjub_gadget.add(
         builder,
         jubjub_gadget.fixed_base_mul(builder, GENERATOR, u),
@@ -80,7 +80,7 @@ def verify_double(
     inputs = [sig.R.u, sig.R.v, sig.R_prime.u, sig.R_prime.v, pk.u, pk.v, msg]
     c_value, c_digits = poseidon_gadget.hash_truncated(builder, poseidon.Domain.OTHER, inputs)
     c = jubjub_gadget.signed_windows(builder, c_value, len(c_digits))
-    u = jubjub_gadget.scalar_digits(builder, sig.u, U_BITS)
+    u = jubjub_gadget.signed_windows(builder, sig.u, U_BITS // 2)
     for base, key, nonce in ((GENERATOR, pk, sig.R), (GENERATOR_NUMS, pk_prime, sig.R_prime)):
         left = jubjub_gadget.add(
             builder,
