@@ -1,0 +1,1 @@
+"""The runtime layer: state transition, transactions and the WebAssembly VM (``vm/``)."""
