@@ -87,7 +87,9 @@ def _call_rows(state: VmState, counter: Hash32) -> list[dict[str, object]]:
     store.set_fuel(1 << 60)
     raw_module = wasmtime.Module(
         engine,
-        wasmtime.wat2wasm('(module (func (export "f") (param i32) (result i32) i32.const 0))'),
+        bytes(
+            wasmtime.wat2wasm('(module (func (export "f") (param i32) (result i32) i32.const 0))')
+        ),
     )
     raw = wasmtime.Instance(store, raw_module, []).exports(store)["f"]
     assert isinstance(raw, wasmtime.Func)
