@@ -48,9 +48,7 @@ def test_growing_memory_then_failing_reverts_the_growth() -> None:
         call(w.state, w.ledger, "call_counter_then_panic", inner_call(w.counter, "grow", 0, u32(2)))
     assert w.state.get(w.counter).page_count == 2  # type: ignore[union-attr]
     # The same growth in a call that succeeds is kept.
-    state, _ = call(
-        w.state, w.ledger, "call_counter", inner_call(w.counter, "grow", 0, u32(2))
-    )
+    state, _ = call(w.state, w.ledger, "call_counter", inner_call(w.counter, "grow", 0, u32(2)))
     assert state.get(w.counter).page_count == 4  # type: ignore[union-attr]
     assert state.root() == recompute_root(state)
 

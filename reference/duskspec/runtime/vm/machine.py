@@ -329,14 +329,17 @@ class _Session:
         return self.stack[-1]
 
     def read(self, ctx: Ctx, ptr: int, length: int) -> bytes:
-        """Bytes of the running contract's memory; out of bounds fails the frame."""
+        """Bytes of the running contract's memory; out of bounds fails the frame. Pointers
+        and lengths are wasm i32s, read as unsigned."""
         memory = self.top().memory
-        if ptr < 0 or length < 0 or ptr + length > memory.data_len(ctx):
+        ptr, length = _u32(ptr), _u32(length)
+        if ptr + length > memory.data_len(ctx):
             self.fail(VmError("runtime.vm_memory_access", f"[{ptr}, {ptr + length}) is outside"))
         return bytes(memory.read(ctx, ptr, ptr + length))
 
     def read_argbuf(self, ctx: Ctx, length: int) -> bytes:
-        if not 0 <= length <= ARGBUF_LEN:
+        length = _u32(length)
+        if length > ARGBUF_LEN:
             self.fail(VmError("runtime.vm_argument_too_long", f"{length} bytes"))
         return self.read(ctx, self.top().argbuf, length)
 
@@ -361,10 +364,10 @@ class _Session:
         """``c``: call another contract (A3, G3); 0.. is the output length, negative a
         failure (the callee's error code is then in the argument buffer)."""
         callee = Hash32(self.read(ctx, callee_ptr, abi.CONTRACT_ID_SIZE))
-        raw_name = self.read(ctx, name_ptr, name_len) if 0 <= name_len <= 64 else b""
+        raw_name = self.read(ctx, name_ptr, min(_u32(name_len), abi.MAX_NAME_LEN + 1))
         argument = self.read_argbuf(ctx, arg_len)
         remaining = self.fuel()
-        callee_limit = gas.callee_limit(limit, remaining)
+        callee_limit = gas.callee_limit(limit & (1 << 64) - 1, remaining)
         self.store.set_fuel(callee_limit)
         try:
             name = abi.decode_name(raw_name, "function")
@@ -404,7 +407,9 @@ class _Session:
         """``emit``: an event from the running contract, charged 4 gas per byte (G4)."""
 
         def body() -> None:
-            topic = abi.decode_topic(self.read(ctx, topic_ptr, max(0, min(topic_len, 257))))
+            # At most one byte past the bound is read: enough for decode_topic to refuse it.
+            length = min(_u32(topic_len), abi.MAX_TOPIC_LEN + 1)
+            topic = abi.decode_topic(self.read(ctx, topic_ptr, length))
             data = self.read_argbuf(ctx, arg_len)
             self.charge(gas.emit_charge(len(topic.encode()), len(data)))
             self.events.append(Event(self.top().contract, topic, data))
@@ -434,6 +439,11 @@ class _Session:
 
 
 _ENTRY_SIGNATURE = (("i32",), ("i32",))
+
+
+def _u32(value: int) -> int:
+    """A wasm i32 as an unsigned integer."""
+    return value & 0xFFFF_FFFF
 
 
 def _memory(ctx: Ctx, instance: wasmtime.Instance) -> wasmtime.Memory:
