@@ -626,6 +626,50 @@ def _contract_cases() -> Iterator[Case]:
         "a callee's memory growth is reverted with the caller",
         _call(led, "call_counter_then_panic", _inner(c, "grow", 0, _u32(2))),
     )
+    yield from _settlement_cases()
+
+
+def _settlement_cases() -> Iterator[Case]:
+    """The escrow skeleton: open, refund by deadline, and release (which needs
+    verify_plonk, unregistered on this build)."""
+    state, deployed = machine.deploy(
+        VmState(),
+        machine.DeployInput(bytecode("settlement"), OWNER, 0, _u64(1000), 10_000_000),
+        CONFIG,
+    )
+    sid = deployed.contract
+    w = _World(state, sid, sid)
+    commitment = bytes(range(32))
+    open_arg = bytes([0, 0, 1]) + _u64(300) + _u64(100) + commitment
+    yield _case(
+        w, "settlement_open", "300 from account 0 locked in escrow 0", _call(sid, "open", open_arg)
+    )
+    opened = _after(state, sid, "open", open_arg)
+    for height in (100, 101):
+        inp = VmInput(
+            "call",
+            1_000_000,
+            block_height=height,
+            contract=sid,
+            function="refund",
+            argument=b"\x00",
+        )
+        yield _case(
+            w, f"settlement_refund_at_{height}", "refund after the deadline 100 only", inp, opened
+        )
+    release = (
+        b"\x00"
+        + bytes(range(32, 64))
+        + encoding.encode_var_bytes(b"vk")
+        + encoding.encode_var_bytes(b"proof")
+    )
+    yield _case(
+        w,
+        "settlement_release_without_verify_plonk",
+        "release asks verify_plonk, not registered on this build: nothing moves",
+        _call(sid, "release", release, limit=60_000_000),
+        opened,
+    )
 
 
 def _bad_pre_cases() -> Iterator[Case]:

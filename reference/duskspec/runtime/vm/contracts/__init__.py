@@ -8,7 +8,7 @@ from importlib import resources
 import wasmtime
 
 #: The contracts shipped as WAT sources in this folder.
-NAMES = ("counter", "ledger")
+NAMES = ("counter", "ledger", "settlement")
 
 
 def source(name: str) -> str:
