@@ -45,6 +45,8 @@ def _engine_config(config: VmConfig) -> wasmtime.Config:
 
 
 _ENGINES: dict[int, wasmtime.Engine] = {}
+#: Each cached module's import names, in the order instantiation takes them.
+_IMPORT_NAMES: dict[int, tuple[str, ...]] = {}
 #: Compiled modules by ``(engine, BLAKE3(bytecode))`` (D3: compiled once, reused by every call).
 _MODULES: dict[tuple[int, Hash32], wasmtime.Module] = {}
 
@@ -89,6 +91,9 @@ def _sections(bytecode: bytes) -> list[int]:
 
 _START_SECTION = 8
 
+#: The type of each host import, built once.
+_IMPORT_TYPES = {name: _functype(*types) for name, types in abi.IMPORTS.items()}
+
 
 def _check_abi(module: wasmtime.Module) -> None:
     """D2: a contract imports only ABI host functions, with their types, and exports its
@@ -124,6 +129,7 @@ def compile_module(bytecode: bytes, config: VmConfig) -> wasmtime.Module:
         raise VmError("runtime.vm_bad_abi", "a contract has no start function")
     _check_abi(module)
     _MODULES[key] = module
+    _IMPORT_NAMES[id(module)] = tuple(imp.name or "" for imp in module.imports)
     return module
 
 
@@ -177,6 +183,16 @@ class _Frame:
 
 
 @dataclass
+class _Loaded:
+    """A contract instantiated in the session, with what every frame needs from it."""
+
+    instance: wasmtime.Instance
+    memory: wasmtime.Memory
+    argbuf: int
+    exports: dict[str, Any]
+
+
+@dataclass
 class _Snapshot:
     memories: dict[Hash32, bytes]
     events: int
@@ -192,12 +208,13 @@ class _Session:
     store: wasmtime.Store
     #: Memory a contract is loaded from: its committed memory, or a restored snapshot.
     base: dict[Hash32, bytes] = field(default_factory=dict)
-    instances: dict[Hash32, wasmtime.Instance] = field(default_factory=dict)
+    instances: dict[Hash32, _Loaded] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     stack: list[_Frame] = field(default_factory=list)
     #: The error a host function failed the running frame with (read when its trap lands).
     failure: VmError | None = None
-    imports: list[wasmtime.Func] = field(default_factory=list)
+    #: The host functions, by import name, created when a module first needs one.
+    funcs: dict[str, wasmtime.Func] = field(default_factory=dict)
     #: Contracts being deployed: bytecode by id (not yet in ``state``).
     pending: dict[Hash32, ContractState] = field(default_factory=dict)
 
@@ -223,34 +240,44 @@ class _Session:
     def contract(self, contract_id: Hash32) -> ContractState | None:
         return self.pending.get(contract_id) or self.state.get(contract_id)
 
-    def load(self, ctx: Ctx, contract_id: Hash32) -> wasmtime.Instance:
+    def func(self, name: str) -> wasmtime.Func:
+        if name not in self.funcs:
+            host = getattr(self, f"host_{name}")
+            self.funcs[name] = wasmtime.Func(self.store, _IMPORT_TYPES[name], host, True)
+        return self.funcs[name]
+
+    def instantiate(self, ctx: Ctx, module: wasmtime.Module) -> wasmtime.Instance:
+        imports = [self.func(name) for name in _IMPORT_NAMES[id(module)]]
+        try:
+            return wasmtime.Instance(ctx, module, imports)
+        except wasmtime.WasmtimeError as exc:
+            raise VmError("runtime.vm_memory_limit", str(exc).splitlines()[0]) from exc
+
+    def load(self, ctx: Ctx, contract_id: Hash32) -> _Loaded:
         loaded = self.instances.get(contract_id)
         if loaded is not None:
             return loaded
         contract = self.contract(contract_id)
         if contract is None:
             raise VmError("runtime.vm_unknown_contract", contract_id.hex())
-        module = compile_module(contract.bytecode, self.config)
-        try:
-            instance = wasmtime.Instance(ctx, module, _imports_for(module, self))
-        except wasmtime.WasmtimeError as exc:
-            raise VmError("runtime.vm_memory_limit", str(exc).splitlines()[0]) from exc
-        memory = _memory(ctx, instance)
+        instance = self.instantiate(ctx, compile_module(contract.bytecode, self.config))
+        exports, memory = _exports(ctx, instance)
         image = self.base.get(contract_id, contract.memory)
         grow = (len(image) - memory.data_len(ctx)) // PAGE_SIZE
         if grow > 0 and not memory.grow(ctx, grow):
             raise VmError("runtime.vm_memory_limit", "the committed memory exceeds the limit")
         if image:
             memory.write(ctx, image, 0)
-        self.instances[contract_id] = instance
-        return instance
+        loaded = _Loaded(instance, memory, _argbuf(ctx, exports, memory), exports)
+        self.instances[contract_id] = loaded
+        return loaded
 
     # -- snapshots ----------------------------------------------------------------------
 
     def snapshot(self, ctx: Ctx) -> _Snapshot:
         memories = {
-            cid: bytes(_memory(ctx, inst).read(ctx, 0, _memory(ctx, inst).data_len(ctx)))
-            for cid, inst in self.instances.items()
+            cid: bytes(loaded.memory.read(ctx, 0, loaded.memory.data_len(ctx)))
+            for cid, loaded in self.instances.items()
         }
         return _Snapshot(memories, len(self.events))
 
@@ -259,7 +286,7 @@ class _Session:
         grew cannot shrink in place: its instance is dropped and reloaded from the snapshot."""
         for cid in list(self.instances):
             image = snap.memories.get(cid)
-            memory = _memory(ctx, self.instances[cid])
+            memory = self.instances[cid].memory
             if image is None:
                 del self.instances[cid]
             elif memory.data_len(ctx) != len(image):
@@ -291,12 +318,11 @@ class _Session:
             raise
 
     def _run(self, ctx: Ctx, contract_id: Hash32, name: str, argument: bytes, limit: int) -> bytes:
-        instance = self.load(ctx, contract_id)
-        func = instance.exports(ctx).get(name)
+        loaded = self.load(ctx, contract_id)
+        func = loaded.exports.get(name)
         if not isinstance(func, wasmtime.Func) or _signature(func.type(ctx)) != _ENTRY_SIGNATURE:
             raise VmError("runtime.vm_unknown_function", f"no function {name}(u32) -> u32")
-        memory = _memory(ctx, instance)
-        argbuf = _argbuf(ctx, instance, memory)
+        memory, argbuf = loaded.memory, loaded.argbuf
         memory.write(ctx, argument, argbuf)
         self.stack.append(_Frame(contract_id, limit, argbuf, memory))
         self.failure = None
@@ -446,15 +472,16 @@ def _u32(value: int) -> int:
     return value & 0xFFFF_FFFF
 
 
-def _memory(ctx: Ctx, instance: wasmtime.Instance) -> wasmtime.Memory:
-    memory = instance.exports(ctx)[abi.MEMORY_EXPORT]
-    assert isinstance(memory, wasmtime.Memory)
-    return memory
+def _exports(ctx: Ctx, instance: wasmtime.Instance) -> tuple[dict[str, Any], wasmtime.Memory]:
+    """An instance's exports by name, and its memory."""
+    exports: dict[str, Any] = dict(instance.exports(ctx).items())
+    memory = exports[abi.MEMORY_EXPORT]
+    assert isinstance(memory, wasmtime.Memory)  # compile_module checked the export's type
+    return exports, memory
 
 
-def _argbuf(ctx: Ctx, instance: wasmtime.Instance, memory: wasmtime.Memory) -> int:
-    glob = instance.exports(ctx)[abi.ARGBUF_EXPORT]
-    assert isinstance(glob, wasmtime.Global)
+def _argbuf(ctx: Ctx, exports: dict[str, Any], memory: wasmtime.Memory) -> int:
+    glob = exports[abi.ARGBUF_EXPORT]
     address = int(glob.value(ctx)) & 0xFFFF_FFFF
     if address + ARGBUF_LEN > memory.data_len(ctx):
         raise VmError("runtime.vm_bad_abi", "the argument buffer is outside the memory")
@@ -466,28 +493,7 @@ def _open_session(state: VmState, config: VmConfig, metadata: Metadata, fuel: in
     store = wasmtime.Store(engine(config))
     store.set_limits(memory_size=config.max_memory_bytes)
     store.set_fuel(fuel)
-    session = _Session(state, config, metadata, store)
-    hosts: dict[str, Callable[..., Any]] = {
-        "c": session.host_c,
-        "hq": session.host_hq,
-        "hd": session.host_hd,
-        "emit": session.host_emit,
-        "caller": session.host_caller,
-        "self_id": session.host_self_id,
-        "limit": session.host_limit,
-        "spent": session.host_spent,
-        "panic": session.host_panic,
-    }
-    session.imports = [
-        wasmtime.Func(store, _functype(*abi.IMPORTS[name]), hosts[name], access_caller=True)
-        for name in abi.IMPORTS
-    ]
-    return session
-
-
-def _imports_for(module: wasmtime.Module, session: _Session) -> list[wasmtime.Func]:
-    names = list(abi.IMPORTS)
-    return [session.imports[names.index(imp.name or "")] for imp in module.imports]
+    return _Session(state, config, metadata, store)
 
 
 def _commit(session: _Session) -> VmState:
@@ -495,9 +501,9 @@ def _commit(session: _Session) -> VmState:
     state = session.state
     ids = [c.contract_id for c in state.contracts] + list(session.pending)
     for cid in ids:
-        instance = session.instances.get(cid)
-        if instance is not None:
-            memory = _memory(session.store, instance)
+        loaded = session.instances.get(cid)
+        if loaded is not None:
+            memory = loaded.memory
             image = bytes(memory.read(session.store, 0, memory.data_len(session.store)))
         elif cid in session.base:
             image = session.base[cid]
@@ -568,18 +574,15 @@ def deploy(
 
 def _fresh_memory(session: _Session, module: wasmtime.Module) -> bytes:
     """The memory a new instance starts with (data segments applied, nothing run)."""
-    try:
-        instance = wasmtime.Instance(session.store, module, _imports_for(module, session))
-    except wasmtime.WasmtimeError as exc:
-        raise VmError("runtime.vm_memory_limit", str(exc).splitlines()[0]) from exc
-    memory = _memory(session.store, instance)
-    _argbuf(session.store, instance, memory)
-    return bytes(memory.read(session.store, 0, memory.data_len(session.store)))
+    store = session.store
+    exports, memory = _exports(store, session.instantiate(store, module))
+    _argbuf(store, exports, memory)
+    return bytes(memory.read(store, 0, memory.data_len(store)))
 
 
 def _run_init(session: _Session, contract_id: Hash32, argument: bytes, limit: int) -> None:
-    instance = session.load(session.store, contract_id)
-    func = instance.exports(session.store).get(abi.INIT)
-    if not isinstance(func, wasmtime.Func):
+    if not isinstance(
+        session.load(session.store, contract_id).exports.get(abi.INIT), wasmtime.Func
+    ):
         raise VmError("runtime.vm_unknown_function", "an init argument needs an init function")
     session.invoke(session.store, contract_id, abi.INIT, argument, limit)
