@@ -1,1 +1,1 @@
-"""The runtime layer: state transition, transactions and the WebAssembly VM (``vm/``)."""
+"""The runtime: transactions (Phoenix, Moonlight), genesis contracts, circuits, the VM."""
