@@ -10,6 +10,7 @@ import pytest
 from duskspec import encoding
 from duskspec.crypto import bls, hashes, poseidon, schnorr
 from duskspec.runtime.vm import host_queries
+from duskspec.runtime.vm.contracts import ledger_query
 from duskspec.runtime.vm.errors import VmError
 from support.vm_world import call, world
 
@@ -19,7 +20,7 @@ LIMIT = 50_000_000
 def query(name: str, args: bytes) -> tuple[bytes, int]:
     """The answer and the gas of a ledger call that asks the query."""
     w = world()
-    _, result = call(w.state, w.ledger, "query", bytes([len(name)]) + name.encode() + args, LIMIT)
+    _, result = call(w.state, w.ledger, "query", ledger_query(name, args), LIMIT)
     return result.output, result.gas_spent
 
 
@@ -60,8 +61,8 @@ def test_verify_bls_multisig_checks_against_the_aggregate_of_the_keys() -> None:
     two = encoding.encode_var_bytes(msg) + encoding.encode_u32(2) + pks[: 2 * 96] + sig
     out2, spent2 = query("verify_bls_multisig", two)
     assert out2 == b"\x00"
-    # One more key: its price, plus the 96 bytes the ledger copies (one fuel per byte).
-    assert spent - spent2 == host_queries.BLS_PER_KEY + 96
+    # One more key: exactly its price.
+    assert spent - spent2 == host_queries.BLS_PER_KEY
 
 
 def test_verify_schnorr() -> None:
@@ -78,9 +79,8 @@ def test_verify_schnorr() -> None:
 def test_each_query_is_charged_its_price() -> None:
     _, short = query("hash", b"a")
     _, long = query("hash", b"a" * 1001)
-    # 1000 more bytes: 1000 × HASH_PER_BYTE more, plus the ledger's memory.copy of them,
-    # which wasmtime 50 meters at one fuel per byte.
-    assert long - short == 1000 * (host_queries.HASH_PER_BYTE + 1)
+    # 1000 more bytes: exactly 1000 × HASH_PER_BYTE more (the ledger copies nothing).
+    assert long - short == 1000 * host_queries.HASH_PER_BYTE
 
 
 def test_a_cached_answer_costs_the_same_gas() -> None:

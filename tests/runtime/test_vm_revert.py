@@ -12,7 +12,7 @@ from duskspec.crypto import hashes
 from duskspec.crypto.merkle_blake3 import PAGE_SIZE
 from duskspec.runtime.vm import host_queries, machine
 from duskspec.runtime.vm.abi import Metadata
-from duskspec.runtime.vm.contracts import bytecode
+from duskspec.runtime.vm.contracts import bytecode, ledger_query
 from duskspec.runtime.vm.state import recompute_root
 from support.vm_world import CONFIG, OWNER, call, u64, world
 
@@ -49,7 +49,7 @@ def test_a_failing_host_query_in_a_callee_is_a_typed_failure_for_its_caller() ->
     state, second = machine.deploy(
         w.state, machine.DeployInput(bytecode("ledger"), OWNER, 1, u64(5), 10_000_000), CONFIG
     )
-    bad_query = bytes([13]) + b"poseidon_hash" + b"\x01"
+    bad_query = ledger_query("poseidon_hash", b"\x01")
     argument = second.contract + u64(0) + bytes([5]) + b"query" + bad_query
     after, result = call(state, w.ledger, "call_counter", argument, limit=10_000_000)
     assert struct.unpack("<i", result.output[:4])[0] == -8
@@ -65,7 +65,7 @@ def test_cached_and_fresh_answers_and_their_gas_agree(data: bytes, scalars: list
     if scalars:
         queries.append(("poseidon_hash", b"".join(x.to_bytes(32, "little") for x in scalars)))
     for name, args in queries:
-        argument = bytes([len(name)]) + name.encode() + args
+        argument = ledger_query(name, args)
         host_queries.clear_cache()
         _, cold = call(w.state, w.ledger, "query", argument, limit=10_000_000)
         _, warm = call(w.state, w.ledger, "query", argument, limit=10_000_000)

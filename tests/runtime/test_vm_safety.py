@@ -11,6 +11,7 @@ import wasmtime
 from duskspec.crypto.merkle_blake3 import PAGE_SIZE
 from duskspec.errors import ProtocolError
 from duskspec.runtime.vm import abi, gas, machine
+from duskspec.runtime.vm.contracts import ledger_query
 from duskspec.runtime.vm.errors import VmError
 from duskspec.runtime.vm.state import recompute_root
 from support.vm_world import CALL_GAS, CONFIG, call, counter_value, inner_call, u32, u64, world
@@ -141,8 +142,8 @@ FAILURES = [
     ("counter", "nothing", b"", "runtime.vm_unknown_function"),
     ("counter", "init", b"", "runtime.vm_init_not_callable"),
     ("ledger", "transfer", bytes([3, 0]) + u64(1), "runtime.vm_panic"),
-    ("ledger", "query", bytes([12]) + b"verify_plonk", "runtime.vm_unknown_host_query"),
-    ("ledger", "query", bytes([13]) + b"poseidon_hash" + b"\x01", "runtime.vm_host_query_argument"),
+    ("ledger", "query", ledger_query("verify_plonk", b""), "runtime.vm_unknown_host_query"),
+    ("ledger", "query", ledger_query("poseidon_hash", b"\x01"), "runtime.vm_host_query_argument"),
     ("ledger", "meta", b"gas_price", "runtime.vm_unknown_metadata"),
     ("ledger", "call_counter_then_panic", b"", "runtime.vm_panic"),
 ]

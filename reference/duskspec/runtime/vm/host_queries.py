@@ -66,9 +66,11 @@ VERIFY_BLS = 3_600_000
 BLS_PER_KEY = 1_400_000
 #: ``verify_schnorr`` (8.9 ms: pure-Python JubJub).
 VERIFY_SCHNORR = 15_500_000
-#: ``verify_plonk``: base + per public input. PROVISIONAL: the verifier is not wired in on
-#: this branch, so these two are not yet measured (spec/vm.md §6.3 says how to set them).
-VERIFY_PLONK_BASE = 20_000_000
+#: ``verify_plonk``: base + per public input. The base is the PLONK verifier of the zk
+#: branch (commit ac3cc45) measured on a 2-public-input circuit in a throwaway merge: 5.6 ms
+#: (the verifier's cost hardly depends on the circuit's size). The per-input figure is an
+#: upper bound, not yet measured (spec/vm.md §6.3).
+VERIFY_PLONK_BASE = 9_600_000
 VERIFY_PLONK_PER_INPUT = 100_000
 
 

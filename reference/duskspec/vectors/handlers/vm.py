@@ -19,7 +19,7 @@ from duskspec.crypto import bls, hashes, schnorr
 from duskspec.crypto.merkle_blake3 import PAGE_SIZE
 from duskspec.runtime.vm import gas, machine
 from duskspec.runtime.vm.abi import Metadata
-from duskspec.runtime.vm.contracts import bytecode
+from duskspec.runtime.vm.contracts import bytecode, ledger_query
 from duskspec.runtime.vm.errors import VmError
 from duskspec.runtime.vm.state import (
     ContractState,
@@ -360,18 +360,18 @@ def _gas_cases() -> Iterator[Case]:
         _call(led, "call_counter", _inner(c, "increment", 20_000)),
     )
     for size in (0, 100, 1000):
-        arg = bytes([4]) + b"hash" + bytes(range(256)) * 4
+        data = (bytes(range(256)) * 4)[:size]
         yield _case(
             w,
             f"hash_price_{size}",
             f"hash of {size} bytes: 4,000 + 2 per byte",
-            _call(led, "query", arg[: 5 + size]),
+            _call(led, "query", ledger_query("hash", data)),
         )
     yield _case(
         w,
         "host_query_out_of_gas",
         "a query priced above what is left fails the call",
-        _call(led, "query", bytes([13]) + b"poseidon_hash" + bytes(32), limit=900_000),
+        _call(led, "query", ledger_query("poseidon_hash", bytes(32)), limit=900_000),
     )
     yield _case(
         w,
@@ -415,7 +415,7 @@ def _scalar(value: int) -> bytes:
 
 
 def _query(led: bytes, name: str, args: bytes) -> VmInput:
-    return _call(led, "query", bytes([len(name)]) + name.encode() + args, limit=60_000_000)
+    return _call(led, "query", ledger_query(name, args), limit=60_000_000)
 
 
 def _host_query_cases() -> Iterator[Case]:

@@ -22,3 +22,9 @@ def source(name: str) -> str:
 def bytecode(name: str) -> bytes:
     """Contract ``name`` compiled from its WAT source by ``wasmtime.wat2wasm``."""
     return bytes(wasmtime.wat2wasm(source(name)))
+
+
+def ledger_query(name: str, args: bytes) -> bytes:
+    """The ledger's ``query`` argument: the query's arguments, its name, the name's length."""
+    raw = name.encode()
+    return bytes(args) + raw + bytes([len(raw)])

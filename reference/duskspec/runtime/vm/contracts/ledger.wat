@@ -6,7 +6,7 @@
 ;;   1024   u64      how many times call_counter ran (its write before the call)
 ;;   1032   i32      what the last inner call returned
 ;;   2048   [32]     scratch: a callee's contract id
-;;   2112   [64]     scratch: a function, query or metadata name
+;;   2112   [64]     scratch: a function name
 ;;   4096   "transfer"             the event topic (8 bytes)
 ;;   4160   "insufficient balance" the panic message (20 bytes)
 ;;   4224   "after the call"       the panic message of call_counter_then_panic (14 bytes)
@@ -17,7 +17,7 @@
 ;;   transfer(from u8, to u8, amount u64)  panics if from has less; emits "transfer"
 ;;   call_counter(callee [32], gas_limit u64, name_len u8, name, argument..) -> i32 ‖ output
 ;;   call_counter_then_panic(same)         the same call, then a panic
-;;   query(name_len u8, name, arguments..) -> the host query's answer
+;;   query(arguments.., name, name_len u8) -> the host query's answer
 ;;   meta(name..)                          -> the host metadata's answer
 ;;   whoami() -> self [32] ‖ has_caller u8 ‖ caller [32]?
 ;;   gas() -> limit u64 ‖ spent u64
@@ -196,17 +196,17 @@
     call $panic
     i32.const 0)
 
+  ;; query: the name and its length sit at the end, so the arguments are already in place
+  ;; at the start of the buffer and nothing is copied.
   (func (export "query") (param $len i32) (result i32)
     (local $name_len i32) (local $args i32)
     global.get $A
+    local.get $len
+    i32.add
+    i32.const 1
+    i32.sub
     i32.load8_u
     local.set $name_len
-    i32.const 2112
-    global.get $A
-    i32.const 1
-    i32.add
-    local.get $name_len
-    memory.copy
     local.get $len
     i32.const 1
     i32.sub
@@ -214,24 +214,15 @@
     i32.sub
     local.set $args
     global.get $A
-    global.get $A
-    i32.const 1
-    i32.add
-    local.get $name_len
-    i32.add
     local.get $args
-    memory.copy
-    i32.const 2112
+    i32.add
     local.get $name_len
     local.get $args
     call $hq)
 
+  ;; meta: the name is the whole argument; hd reads it before writing the answer.
   (func (export "meta") (param $len i32) (result i32)
-    i32.const 2112
     global.get $A
-    local.get $len
-    memory.copy
-    i32.const 2112
     local.get $len
     call $hd)
 
