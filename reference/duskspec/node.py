@@ -45,7 +45,7 @@ from duskspec.consensus.messages import (
 from duskspec.consensus.provisioners import Provisioner
 from duskspec.consensus.sortition import StepName
 from duskspec.consensus.verification import CommitteeSource, SignatureVerifier, check_attestation
-from duskspec.consensus.wire import AcceptedBlock, WireMessage, decode_message, encode_message
+from duskspec.consensus.wire import AcceptedBlock, WireMessage, decode_shared, encode_message
 from duskspec.crypto import bls
 from duskspec.crypto.hashes import sha3_256
 from duskspec.errors import ConsensusError
@@ -165,7 +165,7 @@ def message_round(message: WireMessage) -> int:
 def on_frame(
     node: ProvisionerNode, ctx: NodeContext, frame: bytes, now: int
 ) -> tuple[ProvisionerNode, SimOutputs]:
-    return on_message(node, ctx, decode_message(frame, ctx.params), now)
+    return on_message(node, ctx, decode_shared(frame, ctx.params), now)
 
 
 def on_message(

@@ -9,6 +9,7 @@ then ``u32`` counts of transactions (each length-prefixed) and faults (always 0 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from duskspec.consensus.block import Block, read_header
 from duskspec.consensus.constants import ConsensusParams
@@ -98,6 +99,13 @@ def encode_message(message: WireMessage) -> bytes:
     return version + encode_u8(TOPIC_QUORUM) + message.encode()
 
 
+def decode_shared(data: bytes, params: ConsensusParams) -> WireMessage:
+    """:func:`decode_message` memoized by frame bytes: decoding is a pure function and the
+    decoded messages are immutable, so the nodes of one simulation that receive the same
+    frame share one decoding. A frame that fails to decode is not remembered."""
+    return _decode_memo(data, params)
+
+
 def decode_message(data: bytes, params: ConsensusParams) -> WireMessage:
     """Strict decoding of one wire message; unknown topics and versions are rejected."""
     reader = Reader(data)
@@ -118,3 +126,6 @@ def decode_message(data: bytes, params: ConsensusParams) -> WireMessage:
     if topic == TOPIC_QUORUM:
         return decode_quorum_message(body)
     raise ConsensusError("consensus.unknown_topic", str(topic))
+
+
+_decode_memo = lru_cache(maxsize=8192)(decode_message)

@@ -30,6 +30,7 @@ from functools import lru_cache
 from typing import Any
 
 from duskspec.crypto.bls_backends import BACKENDS, FIELD_MODULUS, Backend
+from duskspec.crypto.floor import metered
 from duskspec.crypto.hashes import BLS_SCALAR_ORDER, blake2b_512, hash_to_scalar
 from duskspec.errors import CryptoError
 from duskspec.types import BlsPublicKey, BlsSignature
@@ -177,6 +178,7 @@ def hash_to_g1(msg: bytes) -> bytes:
 # --- signatures ---------------------------------------------------------------------------
 
 
+@metered("sign")
 def sign(sk: int, msg: bytes) -> BlsSignature:
     """``sk·H0(msg)``."""
     _check_secret_key(sk)
@@ -184,6 +186,7 @@ def sign(sk: int, msg: bytes) -> BlsSignature:
     return BlsSignature(be.g1_compress(be.g1_mul(be.hash_to_g1(msg, H0_DST), sk)))
 
 
+@metered("verify")
 def verify(pk: BlsPublicKey, msg: bytes, sig: BlsSignature) -> bool:
     """``e(sig, g2) == e(H0(msg), pk)``; raises on malformed ``pk`` or ``sig``."""
     pk_point = decode_public_key(pk)
@@ -192,6 +195,7 @@ def verify(pk: BlsPublicKey, msg: bytes, sig: BlsSignature) -> bool:
     return be.pairing_check(sig_point, be.hash_to_g1(msg, H0_DST), pk_point)
 
 
+@metered("sign_multisig")
 def sign_multisig(sk: int, pk: BlsPublicKey, msg: bytes) -> BlsSignature:
     """``H1(pk)·sk·H0(msg)``: a vote, verified against ``aggregate_public_keys([pk])``."""
     _check_secret_key(sk)
@@ -201,6 +205,7 @@ def sign_multisig(sk: int, pk: BlsPublicKey, msg: bytes) -> BlsSignature:
     return BlsSignature(be.g1_compress(be.g1_mul(be.hash_to_g1(msg, H0_DST), weight)))
 
 
+@metered("aggregate_public_keys")
 def aggregate_public_keys(pks: Sequence[BlsPublicKey]) -> BlsPublicKey:
     """``Σ H1(pk_i)·pk_i`` over ``pks`` (repetitions count again, as in Dusk)."""
     if not pks:
@@ -223,6 +228,7 @@ def _weighted_key(backend: str, pk: BlsPublicKey) -> Any:
     return be.g2_mul(decode_public_key(pk), h1(pk))
 
 
+@metered("aggregate_signatures")
 def aggregate_signatures(sigs: Sequence[BlsSignature]) -> BlsSignature:
     """``Σ sig_i`` in G1. The sum is returned even if it is the identity; verifying it
     then raises ``crypto.bls_signature_identity``."""
@@ -231,7 +237,15 @@ def aggregate_signatures(sigs: Sequence[BlsSignature]) -> BlsSignature:
             "crypto.bls_no_signatures", "cannot aggregate an empty list of signatures"
         )
     be = backend()
-    return BlsSignature(be.g1_compress(be.g1_sum([decode_signature(s) for s in sigs])))
+    name = backend_name()
+    return BlsSignature(be.g1_compress(be.g1_sum([_signature_point(name, s) for s in sigs])))
+
+
+@lru_cache(maxsize=65536)
+def _signature_point(backend: str, sig: BlsSignature) -> Any:
+    """The checked G1 point of ``sig``: a pure function of its bytes, memoized because a
+    vote's signature is summed again into every aggregate that includes it."""
+    return decode_signature(sig)
 
 
 def verify_multisig(apk: BlsPublicKey, msg: bytes, sig: BlsSignature) -> bool:

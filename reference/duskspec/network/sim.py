@@ -28,7 +28,7 @@ import random
 import struct
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from duskspec.errors import NetworkError, ProtocolError
 
@@ -115,6 +115,17 @@ class Broadcast(NamedTuple):
 Output = Send | SetTimer | Deliver | Broadcast
 Handler = Callable[[Any, Any], tuple[Any, Sequence[Any]]]
 
+
+class TreePlanner(Protocol):
+    """An overlay computed per broadcast instead of run packet by packet (spec/network.md
+    §7.5): ``plan`` calls :meth:`Simulator.tree_edge` for every packet the broadcast would
+    send and :meth:`Simulator.tree_delivery` for every node's first arrival."""
+
+    def plan(
+        self, simulator: Simulator, origin: int, payload: Any, size: int, msg_id: bytes
+    ) -> None: ...
+
+
 #: Layers of a node.
 OVERLAY, APP = 0, 1
 
@@ -122,6 +133,8 @@ OVERLAY, APP = 0, 1
 _ARRIVAL, _TIMER, _START, _ORIGINATE, _CRASH, _RESTART, _SPLIT, _HEAL = range(8)
 # Log-only record kinds.
 _SEND_LOG, _REJECT_LOG, _DELIVER_LOG = 8, 9, 10
+# A delivery planned by a tree overlay (:class:`TreePlanner`), queued like an arrival.
+_TREE_ARRIVAL = 11
 # Fates of a packet, as logged.
 DELIVERED, LOST, PARTITIONED, CRASHED, IN_FLIGHT = range(5)
 
@@ -241,6 +254,7 @@ class Simulator:
         app: tuple[Handler, Sequence[Any]] | None = None,
         *,
         start_times: Sequence[int] | None = None,
+        tree: TreePlanner | None = None,
     ) -> None:
         layers = [overlay, app]
         sizes = {len(layer[1]) for layer in layers if layer is not None}
@@ -264,6 +278,8 @@ class Simulator:
         self._incarnation = [0] * self.n
         self._group: list[int] | None = None
         self._log = hashlib.blake2b(digest_size=32, person=b"duskspec-sim")
+        #: With a tree overlay, app broadcasts are planned by it (no overlay machine runs).
+        self.tree = tree
         for node, at in enumerate(start_times if start_times is not None else [0] * self.n):
             self._push(at, _START, node)
 
@@ -312,6 +328,8 @@ class Simulator:
                 self._arrive(entry)
             elif kind == _TIMER:
                 self._fire(entry)
+            elif kind == _TREE_ARRIVAL:
+                self._tree_arrive(entry)
             else:
                 self._control(entry)
         if until is not None:
@@ -348,7 +366,55 @@ class Simulator:
             stats = self._stats(msg_id)
             if stats.origin is None:
                 stats.origin, stats.origin_time = node, self.now
+            if self.tree is not None:
+                self.tree.plan(self, node, payload, size, msg_id)
+                return
         self._dispatch(node, OVERLAY, Originate(self.now, payload, size, msg_id))
+
+    # --- tree overlay ----------------------------------------------------------------------
+
+    def tree_edge(self, src: int, dest: int, at: int, size: int, msg_id: bytes, hops: int) -> int:
+        """One packet of a planned broadcast, sent at ``at``: counted like a :class:`Send`,
+        with loss drawn per edge and the partition in force now; its arrival time, or -1
+        when it is lost."""
+        totals = self.totals
+        totals.packets_sent += 1
+        totals.bytes_sent += size
+        self.sent_by[src] += 1
+        self.bytes_by[src] += size
+        stats = self.messages[msg_id]
+        stats.transmissions += 1
+        stats.bytes += size
+        config = self.config
+        group = self._group
+        if group is not None and group[src] != group[dest]:
+            totals.partitioned += 1
+            stats.lost += 1
+            return -1
+        if config.loss and self._rng.random() < config.loss:
+            totals.lost += 1
+            stats.lost += 1
+            return -1
+        delay = self.link_latency(src, dest)
+        if config.jitter_us:
+            delay += int(self._rng.random() * (config.jitter_us + 1))
+        stats.arrivals[dest] = stats.arrivals.get(dest, 0) + 1
+        return at + delay
+
+    def tree_delivery(self, at: int, node: int, payload: Any, msg_id: bytes, hops: int) -> None:
+        """Queue ``node``'s first arrival of a planned broadcast."""
+        self._push(at, _TREE_ARRIVAL, node, payload, msg_id, hops)
+
+    def _tree_arrive(self, entry: tuple[Any, ...]) -> None:
+        now, _, _, node, payload, msg_id, hops = entry
+        up = self._up[node]
+        self._log.update(struct.pack("<BQIIB", _TREE_ARRIVAL, now, node, hops, up) + msg_id)
+        if not up:
+            self.totals.crashed += 1
+            self.messages[msg_id].lost += 1
+            return
+        self.totals.arrivals += 1
+        self._deliver(node, OVERLAY, Deliver(payload, msg_id, hops))
 
     def _stats(self, msg_id: bytes) -> MessageStats:
         stats = self.messages.get(msg_id)
