@@ -9,7 +9,6 @@ then ``u32`` counts of transactions (each length-prefixed) and faults (always 0 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from duskspec.consensus.block import Block, read_header
 from duskspec.consensus.constants import ConsensusParams
@@ -102,8 +101,16 @@ def encode_message(message: WireMessage) -> bytes:
 def decode_shared(data: bytes, params: ConsensusParams) -> WireMessage:
     """:func:`decode_message` memoized by frame bytes: decoding is a pure function and the
     decoded messages are immutable, so the nodes of one simulation that receive the same
-    frame share one decoding. A frame that fails to decode is not remembered."""
-    return _decode_memo(data, params)
+    frame share one decoding. A frame that fails to decode is not remembered. The memo holds
+    at most :data:`DECODE_MEMO_SIZE` frames and is emptied when full."""
+    known = _decode_memo.get(data)
+    if known is not None and known[0] is params:
+        return known[1]
+    message = decode_message(data, params)
+    if len(_decode_memo) >= DECODE_MEMO_SIZE:
+        _decode_memo.clear()
+    _decode_memo[data] = (params, message)
+    return message
 
 
 def decode_message(data: bytes, params: ConsensusParams) -> WireMessage:
@@ -128,4 +135,6 @@ def decode_message(data: bytes, params: ConsensusParams) -> WireMessage:
     raise ConsensusError("consensus.unknown_topic", str(topic))
 
 
-_decode_memo = lru_cache(maxsize=8192)(decode_message)
+#: Frames :func:`decode_shared` remembers at most.
+DECODE_MEMO_SIZE = 8192
+_decode_memo: dict[bytes, tuple[ConsensusParams, WireMessage]] = {}

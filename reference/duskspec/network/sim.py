@@ -373,33 +373,44 @@ class Simulator:
 
     # --- tree overlay ----------------------------------------------------------------------
 
-    def tree_edge(self, src: int, dest: int, at: int, size: int, msg_id: bytes, hops: int) -> int:
-        """One packet of a planned broadcast, sent at ``at``: counted like a :class:`Send`,
-        with loss drawn per edge and the partition in force now; its arrival time, or -1
-        when it is lost."""
+    def tree_send(
+        self, src: int, at: int, targets: Sequence[tuple[int, int]], size: int, msg_id: bytes
+    ) -> list[tuple[int, int, int]]:
+        """The packets ``src`` sends at ``at`` for a planned broadcast, one per ``(dest,
+        height)`` target: each counted like a :class:`Send`, lost with the link's loss
+        probability or by the partition in force now, else delayed like a :class:`Send`.
+        Returns ``(arrival time, dest, height)`` of the packets that arrive, in order."""
+        count = len(targets)
         totals = self.totals
-        totals.packets_sent += 1
-        totals.bytes_sent += size
-        self.sent_by[src] += 1
-        self.bytes_by[src] += size
+        totals.packets_sent += count
+        totals.bytes_sent += count * size
+        self.sent_by[src] += count
+        self.bytes_by[src] += count * size
         stats = self.messages[msg_id]
-        stats.transmissions += 1
-        stats.bytes += size
-        config = self.config
+        stats.transmissions += count
+        stats.bytes += count * size
+        loss = self.config.loss
+        jitter = self.config.jitter_us
+        draw = self._rng.random
         group = self._group
-        if group is not None and group[src] != group[dest]:
-            totals.partitioned += 1
-            stats.lost += 1
-            return -1
-        if config.loss and self._rng.random() < config.loss:
-            totals.lost += 1
-            stats.lost += 1
-            return -1
-        delay = self.link_latency(src, dest)
-        if config.jitter_us:
-            delay += int(self._rng.random() * (config.jitter_us + 1))
-        stats.arrivals[dest] = stats.arrivals.get(dest, 0) + 1
-        return at + delay
+        arrivals = stats.arrivals
+        latency = self.link_latency
+        arriving = []
+        for dest, height in targets:
+            if group is not None and group[src] != group[dest]:
+                totals.partitioned += 1
+                stats.lost += 1
+                continue
+            if loss and draw() < loss:
+                totals.lost += 1
+                stats.lost += 1
+                continue
+            delay = latency(src, dest)
+            if jitter:
+                delay += int(draw() * (jitter + 1))
+            arrivals[dest] = arrivals.get(dest, 0) + 1
+            arriving.append((at + delay, dest, height))
+        return arriving
 
     def tree_delivery(self, at: int, node: int, payload: Any, msg_id: bytes, hops: int) -> None:
         """Queue ``node``'s first arrival of a planned broadcast."""

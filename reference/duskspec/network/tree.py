@@ -23,7 +23,7 @@ import heapq
 from collections.abc import Sequence
 from typing import Any
 
-from duskspec.encoding import encode_u8, encode_u64
+from duskspec.encoding import encode_u64
 from duskspec.network import sim
 from duskspec.network.kadcast.node import KadcastNode
 from duskspec.network.kadcast.params import BUCKET_COUNT
@@ -51,8 +51,13 @@ class TreeOverlay:
             )
             for node in nodes
         ]
-        self.heights = [
-            tuple(h for h in range(BUCKET_COUNT - 1, -1, -1) if self.buckets[i][h])
+        #: Per node: (height, entries) of its non-empty buckets, highest first.
+        self.filled = [
+            tuple(
+                (h, self.buckets[i][h])
+                for h in range(BUCKET_COUNT - 1, -1, -1)
+                if self.buckets[i][h]
+            )
             for i in range(self.n)
         ]
         self.rank_prefix = [encode_u64(node.seed) + node.header.node_id for node in nodes]
@@ -61,19 +66,17 @@ class TreeOverlay:
         """Rules N5.1-N5.3 for ``node``: ``(delegate, height)`` for every non-empty bucket
         of height ``< below``, highest first, beta delegates each."""
         beta = self.beta[node]
-        buckets = self.buckets[node]
         chosen: list[tuple[int, int]] = []
         base: Any = None
-        for height in self.heights[node]:
+        for height, bucket in self.filled[node]:
             if height >= below:
                 continue
-            bucket = buckets[height]
             if len(bucket) <= beta:
                 chosen.extend((peer, height) for peer, _ in bucket)
                 continue
             if base is None:
                 base = hashlib.blake2s(self.rank_prefix[node] + message_id)
-            tag = encode_u8(height)
+            tag = bytes((height,))
             ranked = []
             for peer, peer_id in bucket:
                 rank = base.copy()
@@ -90,24 +93,22 @@ class TreeOverlay:
         now = simulator.now
         wire_size = BROADCAST_OVERHEAD + len(payload)
         reached = {origin}
-        queue: list[tuple[int, int, int, int, int]] = []
-        order = 0
-        for peer, height in self.targets(origin, BUCKET_COUNT, msg_id):
-            at = simulator.tree_edge(origin, peer, now, wire_size, msg_id, 1)
-            if at >= 0:
-                queue.append((at, order, peer, height, 1))
-                order += 1
+        first = self.targets(origin, BUCKET_COUNT, msg_id)
+        sent = simulator.tree_send(origin, now, first, wire_size, msg_id)
+        #: (arrival, order sent, node, height, hops): the simulator's (time, sequence) order.
+        queue = [(at, order, peer, height, 1) for order, (at, peer, height) in enumerate(sent)]
+        order = len(queue)
         heapq.heapify(queue)
+        push, pop = heapq.heappush, heapq.heappop
         while queue:
-            at, _, node, height, hops = heapq.heappop(queue)
+            at, _, node, height, hops = pop(queue)
             if node in reached:
                 continue
             reached.add(node)
             simulator.tree_delivery(at, node, payload, msg_id, hops)
             if not self.forward[node] or height == 0:
                 continue
-            for peer, below in self.targets(node, height, msg_id):
-                arrival = simulator.tree_edge(node, peer, at, wire_size, msg_id, hops + 1)
-                if arrival >= 0:
-                    heapq.heappush(queue, (arrival, order, peer, below, hops + 1))
-                    order += 1
+            targets = self.targets(node, height, msg_id)
+            for arrival, peer, below in simulator.tree_send(node, at, targets, wire_size, msg_id):
+                push(queue, (arrival, order, peer, below, hops + 1))
+                order += 1
