@@ -136,5 +136,5 @@ def decode_message(data: bytes, params: ConsensusParams) -> WireMessage:
 
 
 #: Frames :func:`decode_shared` remembers at most.
-DECODE_MEMO_SIZE = 8192
+DECODE_MEMO_SIZE = 1024
 _decode_memo: dict[bytes, tuple[ConsensusParams, WireMessage]] = {}

@@ -241,7 +241,7 @@ def aggregate_signatures(sigs: Sequence[BlsSignature]) -> BlsSignature:
     return BlsSignature(be.g1_compress(be.g1_sum([_signature_point(name, s) for s in sigs])))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def _signature_point(backend: str, sig: BlsSignature) -> Any:
     """The checked G1 point of ``sig``: a pure function of its bytes, memoized because a
     vote's signature is summed again into every aggregate that includes it."""

@@ -41,7 +41,9 @@ class FloorMeter:
     """Per operation: distinct calls, repeats and the CPU seconds of the distinct ones."""
 
     operations: dict[str, OperationCount] = field(default_factory=dict)
-    _seen: set[tuple[Any, ...]] = field(default_factory=set)
+    #: Python hashes of the (operation, arguments) already seen: 64-bit, so a long run's
+    #: memory does not grow by the arguments themselves.
+    _seen: set[int] = field(default_factory=set)
     _depth: int = 0
 
     @property
@@ -88,7 +90,7 @@ def metered(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
             meter = _active
             if meter is None or meter._depth:
                 return function(*args, **kwargs)
-            key = (name, _hashable(args), _hashable(tuple(sorted(kwargs.items()))))
+            key = hash((name, _hashable(args), _hashable(tuple(sorted(kwargs.items())))))
             count = meter.operations.setdefault(name, OperationCount())
             if key in meter._seen:
                 count.repeats += 1

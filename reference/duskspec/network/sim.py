@@ -255,6 +255,7 @@ class Simulator:
         *,
         start_times: Sequence[int] | None = None,
         tree: TreePlanner | None = None,
+        max_message_stats: int | None = None,
     ) -> None:
         layers = [overlay, app]
         sizes = {len(layer[1]) for layer in layers if layer is not None}
@@ -280,6 +281,9 @@ class Simulator:
         self._log = hashlib.blake2b(digest_size=32, person=b"duskspec-sim")
         #: With a tree overlay, app broadcasts are planned by it (no overlay machine runs).
         self.tree = tree
+        #: Keep the per-broadcast accounting of at most this many messages, oldest dropped
+        #: first (long runs that read only :attr:`totals`); ``None`` keeps every message.
+        self.max_message_stats = max_message_stats
         for node, at in enumerate(start_times if start_times is not None else [0] * self.n):
             self._push(at, _START, node)
 
@@ -386,7 +390,7 @@ class Simulator:
         totals.bytes_sent += count * size
         self.sent_by[src] += count
         self.bytes_by[src] += count * size
-        stats = self.messages[msg_id]
+        stats = self._stats(msg_id)
         stats.transmissions += count
         stats.bytes += count * size
         loss = self.config.loss
@@ -422,7 +426,7 @@ class Simulator:
         self._log.update(struct.pack("<BQIIB", _TREE_ARRIVAL, now, node, hops, up) + msg_id)
         if not up:
             self.totals.crashed += 1
-            self.messages[msg_id].lost += 1
+            self._stats(msg_id).lost += 1
             return
         self.totals.arrivals += 1
         self._deliver(node, OVERLAY, Deliver(payload, msg_id, hops))
@@ -430,6 +434,8 @@ class Simulator:
     def _stats(self, msg_id: bytes) -> MessageStats:
         stats = self.messages.get(msg_id)
         if stats is None:
+            if self.max_message_stats is not None and len(self.messages) >= self.max_message_stats:
+                del self.messages[next(iter(self.messages))]
             stats = self.messages[msg_id] = MessageStats(msg_id)
         return stats
 
@@ -476,6 +482,7 @@ class Simulator:
         states = self.states[layer]
         try:
             state, outputs = handler(states[node], event)
+            self._check_destinations(outputs)
         except ProtocolError as exc:
             self.totals.rejected += 1
             self._log.update(struct.pack("<BQIB", _REJECT_LOG, self.now, node, layer))
@@ -495,6 +502,14 @@ class Simulator:
                 self._originate(node, output.payload, output.size, output.msg_id)
             else:
                 raise TypeError(f"unknown output {kind.__name__}")
+
+    def _check_destinations(self, outputs: Sequence[Any]) -> None:
+        """A handler that sends to a node the simulator does not have is rejected like one
+        that raised: ``network.unknown_address``, its state unchanged."""
+        n = self.n
+        for output in outputs:
+            if type(output) is Send and not 0 <= output.dest < n:
+                raise NetworkError("network.unknown_address", f"no simulated node {output.dest}")
 
     def _deliver(self, node: int, layer: int, output: Deliver) -> None:
         msg_id = output.msg_id
@@ -545,7 +560,7 @@ class Simulator:
         if fate != IN_FLIGHT:
             if msg_id is not None:
                 self._log.update(msg_id)
-                self.messages[msg_id].lost += 1
+                self._stats(msg_id).lost += 1
             return
         delay = self.link_latency(src, dest)
         if config.jitter_us:

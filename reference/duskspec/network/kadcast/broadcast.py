@@ -81,7 +81,9 @@ def forward_targets(
     table: RoutingTable, received_height: int, beta: int, seed: int, message_id: bytes
 ) -> tuple[Delegation, ...]:
     """Rule N5.2: a broadcast received at height ``h > 0`` goes on to the buckets
-    ``0..h-1``, strictly below; at height 0 it stops."""
+    ``0..h-1``, strictly below; at height 0 it stops. A height above 127 acts as 127
+    (rule N3.2)."""
     if received_height == 0:
         return ()
-    return extract(table, received_height - 1, beta, seed, message_id)
+    height = min(received_height, BUCKET_COUNT - 1)
+    return extract(table, height - 1, beta, seed, message_id)
