@@ -136,6 +136,15 @@ def version_matches(version: Version, required: Version = PROTOCOL_VERSION) -> b
     return same_major and (version.minor, version.patch) >= (required.minor, required.patch)
 
 
+def evolve(state: KadcastNode, **changes: Any) -> KadcastNode:
+    """``dataclasses.replace`` for the hot path: a new node with ``changes``, every other
+    field shared with ``state`` (which is left as it was), without re-running ``__init__``."""
+    updated = object.__new__(KadcastNode)
+    updated.__dict__.update(state.__dict__)
+    updated.__dict__.update(changes)
+    return updated
+
+
 def _send(peer_ip: bytes, message: Message, msg_id: bytes | None = None, hops: int = 1) -> sim.Send:
     return sim.Send(sim_index(peer_ip), message, encoded_size(message), msg_id, hops)
 
@@ -191,12 +200,13 @@ def handle_peer(
     params = state.params
     if not isinstance(message, Broadcast):
         table, result = rt.insert(state.table, peer, now, params)
-    elif rt.has_peer(state.table, peer.node_id):
-        table, result = rt.refresh(state.table, peer, now, params)
     else:
-        return state, (_send(peer.ip, Ping(state.header, state.version)),)
+        known = rt.refresh_known(state.table, peer, now, params)
+        if known is None:
+            return state, (_send(peer.ip, Ping(state.header, state.version)),)
+        table, result = known
     pings = (_send(result.ping.ip, Ping(state.header, state.version)),) if result.ping else ()
-    return replace(state, table=table), pings
+    return evolve(state, table=table), pings
 
 
 def handle_request(
@@ -279,13 +289,13 @@ def remember(state: KadcastNode, message_id: bytes, now: int) -> KadcastNode:
     previous one (the one before it is forgotten) and a new generation starts."""
     full = len(state.delivered) >= SEEN_GENERATION_MAX
     if full or now - state.generation_started >= SEEN_GENERATION_US:
-        return replace(
+        return evolve(
             state,
             delivered=frozenset((message_id,)),
             delivered_before=state.delivered,
             generation_started=now,
         )
-    return replace(state, delivered=state.delivered | {message_id})
+    return evolve(state, delivered=state.delivered | {message_id})
 
 
 def originate(state: KadcastNode, event: sim.Originate) -> tuple[KadcastNode, Outputs]:
