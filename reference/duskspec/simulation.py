@@ -37,7 +37,7 @@ from duskspec.node import Behaviour, NodeContext, ProvisionerNode, provisioner_m
 CHECK_EVERY_US = 1_000_000
 
 #: ``packet``: every Kadcast packet runs through the node machines (the fidelity reference);
-#: ``tree``: each broadcast's delegation tree is computed at once (spec/network.md §7.5).
+#: ``tree``: each broadcast's delegation tree is computed at once (spec/network.md §10.1).
 OVERLAYS = ("tree", "packet")
 #: Per-broadcast accounting kept by the simulator (the report reads only totals), so that
 #: memory stays flat however many blocks run.
@@ -87,7 +87,7 @@ class SimulationReport:
     cpu_seconds: float = 0.0
     #: CPU seconds of building the Kadcast tables by the bootstrap protocol.
     bootstrap_cpu_seconds: float = 0.0
-    #: CPU seconds of the distinct BLS operations of the run (spec/consensus.md §10.4).
+    #: CPU seconds of the distinct BLS operations of the run (spec/consensus.md §10).
     floor_cpu_seconds: float = 0.0
     #: Per metered operation: distinct calls, repeats, CPU seconds of the distinct ones.
     floor_operations: dict[str, dict[str, float | int]] = field(default_factory=dict)

@@ -118,8 +118,8 @@ Handler = Callable[[Any, Any], tuple[Any, Sequence[Any]]]
 
 class TreePlanner(Protocol):
     """An overlay computed per broadcast instead of run packet by packet (spec/network.md
-    §7.5): ``plan`` calls :meth:`Simulator.tree_edge` for every packet the broadcast would
-    send and :meth:`Simulator.tree_delivery` for every node's first arrival."""
+    §10.1): ``plan`` calls :meth:`Simulator.tree_send` for the packets each node sends
+    and :meth:`Simulator.tree_delivery` for every node's first arrival."""
 
     def plan(
         self, simulator: Simulator, origin: int, payload: Any, size: int, msg_id: bytes

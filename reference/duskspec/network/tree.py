@@ -1,4 +1,4 @@
-"""The tree overlay: Kadcast's delegation tree computed per broadcast (spec/network.md §7.5).
+"""The tree overlay: Kadcast's delegation tree computed per broadcast (spec/network.md §10.1).
 
 ``--overlay packet`` runs :func:`~duskspec.network.kadcast.node.kadcast_machine` on every
 node and moves every packet through the simulator. ``--overlay tree`` keeps the same routing
