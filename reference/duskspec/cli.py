@@ -64,6 +64,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         behaviour=args.behaviour,
         loss=args.loss,
         partition=args.partition,
+        overlay=args.overlay,
     )
     console = Console(stderr=True)
     with cli_support.SimulateProgress(console, config.blocks, quiet=args.json) as progress:
@@ -106,6 +107,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                 f"{result.byzantine_nodes} ({result.byzantine_stake:.1%})",
             ),
             ("wall time (s)", f"{result.wall_seconds:.1f}"),
+            ("overlay", config.overlay),
+            (
+                "CPU s: run / crypto floor / bootstrap",
+                f"{result.cpu_seconds:.2f} / {result.floor_cpu_seconds:.2f} / "
+                f"{result.bootstrap_cpu_seconds:.2f}",
+            ),
         ]
         for name, value in rows:
             table.add_row(name, value)
@@ -246,6 +253,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--loss", type=cli_support.probability, default=0.0, help="packet loss probability"
     )
     simulate.add_argument("--partition", type=_partition, help="START:END virtual seconds")
+    simulate.add_argument(
+        "--overlay",
+        choices=("tree", "packet"),
+        default="tree",
+        help="tree: Kadcast delegation trees per broadcast; packet: every Kadcast packet",
+    )
     simulate.add_argument(
         "--report", type=cli_support.new_report_dir, help="folder for summary.json and blocks.jsonl"
     )

@@ -45,7 +45,7 @@ from duskspec.consensus.messages import (
 from duskspec.consensus.provisioners import Provisioner
 from duskspec.consensus.sortition import StepName
 from duskspec.consensus.verification import CommitteeSource, SignatureVerifier, check_attestation
-from duskspec.consensus.wire import AcceptedBlock, WireMessage, decode_message, encode_message
+from duskspec.consensus.wire import AcceptedBlock, WireMessage, decode_shared, encode_message
 from duskspec.crypto import bls
 from duskspec.crypto.hashes import sha3_256
 from duskspec.errors import ConsensusError
@@ -165,7 +165,7 @@ def message_round(message: WireMessage) -> int:
 def on_frame(
     node: ProvisionerNode, ctx: NodeContext, frame: bytes, now: int
 ) -> tuple[ProvisionerNode, SimOutputs]:
-    return on_message(node, ctx, decode_message(frame, ctx.params), now)
+    return on_message(node, ctx, decode_shared(frame, ctx.params), now)
 
 
 def on_message(
@@ -185,7 +185,16 @@ def on_message(
     if isinstance(message, AcceptedBlock):
         return on_accepted_block(node, ctx, message.block, now)
     state, outputs = rnd.receive(node.round, round_context(node, ctx), message, now)
-    return emit(dataclasses.replace(node, round=state), ctx, outputs, now)
+    return emit(with_round(node, state), ctx, outputs, now)
+
+
+def with_round(node: ProvisionerNode, state: rnd.RoundState) -> ProvisionerNode:
+    """``dataclasses.replace(node, round=state)`` without its per-call field scan (the hot
+    path of every delivered message): a new node with every field copied but ``round``."""
+    updated = object.__new__(ProvisionerNode)
+    updated.__dict__.update(node.__dict__)
+    updated.__dict__["round"] = state
+    return updated
 
 
 def on_timer(
@@ -194,7 +203,7 @@ def on_timer(
     if node.round is None or timer.round != node.round.round:
         return node, ()
     state, outputs = rnd.on_timeout(node.round, round_context(node, ctx), timer, now)
-    return emit(dataclasses.replace(node, round=state), ctx, outputs, now)
+    return emit(with_round(node, state), ctx, outputs, now)
 
 
 def on_accepted_block(

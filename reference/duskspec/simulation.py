@@ -25,13 +25,23 @@ from duskspec.consensus.provisioners import Provisioner, provisioner_set
 from duskspec.consensus.round import NodeKeys
 from duskspec.consensus.verification import SignatureVerifier
 from duskspec.crypto import bls
+from duskspec.crypto.floor import FloorMeter, metering
+from duskspec.errors import NetworkError
 from duskspec.network import sim
 from duskspec.network.kadcast.node import kadcast_machine
 from duskspec.network.scenario import bootstrap_network
+from duskspec.network.tree import TreeOverlay
 from duskspec.node import Behaviour, NodeContext, ProvisionerNode, provisioner_machine
 
 #: Virtual time between checks of the stop condition (µs).
 CHECK_EVERY_US = 1_000_000
+
+#: ``packet``: every Kadcast packet runs through the node machines (the fidelity reference);
+#: ``tree``: each broadcast's delegation tree is computed at once (spec/network.md §10.1).
+OVERLAYS = ("tree", "packet")
+#: Per-broadcast accounting kept by the simulator (the report reads only totals), so that
+#: memory stays flat however many blocks run.
+MESSAGE_STATS_KEPT = 256
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,7 @@ class SimulationConfig:
     partition: tuple[int, int] | None = None
     #: Give up after this many virtual seconds per block.
     max_seconds_per_block: int = 900
+    overlay: str = "tree"
 
 
 @dataclass
@@ -72,6 +83,14 @@ class SimulationReport:
     digest: str
     #: Blocks honest nodes reverted by fork choice (a lower-iteration block won, §1.13).
     fallbacks: int = 0
+    #: CPU seconds (``time.process_time``) of the consensus run, bootstrap excluded.
+    cpu_seconds: float = 0.0
+    #: CPU seconds of building the Kadcast tables by the bootstrap protocol.
+    bootstrap_cpu_seconds: float = 0.0
+    #: CPU seconds of the distinct BLS operations of the run (spec/consensus.md §10).
+    floor_cpu_seconds: float = 0.0
+    #: Per metered operation: distinct calls, repeats, CPU seconds of the distinct ones.
+    floor_operations: dict[str, dict[str, float | int]] = field(default_factory=dict)
     per_block: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -134,18 +153,25 @@ def run(
     ]
     verifier = SignatureVerifier()
     context = NodeContext(params, provisioners, verifier)
+    if config.overlay not in OVERLAYS:
+        raise NetworkError("network.unknown_overlay", f"{config.overlay!r}; known: {OVERLAYS}")
     phase("network bootstrap")
+    bootstrap_start = time.process_time()
     network = bootstrap_network(config.provisioners, seed=config.seed)
+    bootstrap_cpu = time.process_time() - bootstrap_start
     net_config = sim.NetworkConfig(seed=config.seed, loss=config.loss)
     # Consensus starts where the bootstrap run ended: the routing tables' timestamps are from
     # that run, and a clock that went back to 0 would make every peer look fresh and every
     # lookup look overdue. All times below are relative to this origin.
     origin = network.end_us
+    tree = TreeOverlay(network.nodes) if config.overlay == "tree" else None
     simulator = sim.Simulator(
         net_config,
-        overlay=(kadcast_machine, network.nodes),
+        overlay=None if tree else (kadcast_machine, network.nodes),
         app=(provisioner_machine(context), nodes),
         start_times=[origin] * config.provisioners,
+        tree=tree,
+        max_message_stats=MESSAGE_STATS_KEPT,
     )
     if config.partition is not None:
         start, end = config.partition
@@ -157,17 +183,28 @@ def run(
     limit_us = config.max_seconds_per_block * (config.blocks + 1) * 1_000_000
     wall_start = time.perf_counter()
     phase("consensus")
+    cpu_start = time.process_time()
+    meter = FloorMeter()
     now = origin
-    while now < origin + limit_us:
-        now += CHECK_EVERY_US
-        simulator.run(until=now)
-        final = min(finalized_up_to(simulator.states[sim.APP][i], config.blocks) for i in honest)
-        if on_progress:
-            on_progress(final)
-        if final >= config.blocks:
-            break
+    with metering(meter):
+        while now < origin + limit_us:
+            now += CHECK_EVERY_US
+            simulator.run(until=now)
+            final = min(
+                finalized_up_to(simulator.states[sim.APP][i], config.blocks) for i in honest
+            )
+            if on_progress:
+                on_progress(final)
+            if final >= config.blocks:
+                break
+    cpu = time.process_time() - cpu_start
     wall = time.perf_counter() - wall_start
-    return report(config, simulator, honest, byzantine, stakes, verifier, wall, origin)
+    result = report(config, simulator, honest, byzantine, stakes, verifier, wall, origin)
+    result.cpu_seconds = cpu
+    result.bootstrap_cpu_seconds = bootstrap_cpu
+    result.floor_cpu_seconds = meter.cpu_s
+    result.floor_operations = meter.summary()
+    return result
 
 
 def finalized_up_to(node: ProvisionerNode, height: int) -> int:

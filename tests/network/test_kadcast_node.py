@@ -68,12 +68,13 @@ def test_requests_are_answered() -> None:
     )
     nodes = out[-1].payload
     assert isinstance(nodes, wire.Nodes) and len(nodes.peers) == MAINNET.k
-    # NODES: unknown peers are asked once for their own neighbourhood.
-    fresh = kn.new_node(1)
+    # NODES answering our FIND_NODES: unknown peers are asked once for their neighbourhood.
+    fresh = kn.requested(kn.new_node(1), [stranger.ip], 0)
     asked, out = deliver(fresh, 50, wire.Nodes(stranger.header, wire.PROTOCOL_VERSION, nodes.peers))
     assert {o.dest for o in out if isinstance(o.payload, wire.FindNodes)} == {
         kn.sim_index(p.ip) for p in nodes.peers
     } - {1}
+    asked = kn.requested(asked, [stranger.ip], 0)
     _, again = deliver(asked, 50, wire.Nodes(stranger.header, wire.PROTOCOL_VERSION, nodes.peers))
     assert not [o for o in again if isinstance(o.payload, wire.FindNodes)]
 

@@ -14,7 +14,7 @@ now reached its quorum. Rules, one per check:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from duskspec.consensus.messages import StepVotes, Vote
 from duskspec.consensus.sortition import Committee, bits
@@ -38,9 +38,13 @@ class StepVotesCollector:
     committee: Committee
     committee_size: int
     votes: tuple[CastVote, ...] = ()
+    #: Running tally: credits per vote value (the sum over ``votes`` of that value).
+    tally: dict[Vote, int] = field(default_factory=dict)
+    #: The values each signer voted, in arrival order.
+    voted: dict[BlsPublicKey, tuple[Vote, ...]] = field(default_factory=dict)
 
     def credits_for(self, vote: Vote) -> int:
-        return sum(self.committee.credits_of(v.signer) for v in self.votes if v.vote == vote)
+        return self.tally.get(vote, 0)
 
 
 def add_vote(
@@ -48,19 +52,24 @@ def add_vote(
 ) -> tuple[StepVotesCollector, StepVotes | None]:
     """Admit ``cast``; return the new collector and the StepVotes of ``cast.vote`` if that
     value has just reached its quorum (``None`` otherwise)."""
-    if not collector.committee.is_member(cast.signer):
+    credits = collector.committee.credits_of(cast.signer)
+    if credits == 0:
         raise ConsensusError("consensus.not_in_committee", cast.signer.hex()[:16])
-    earlier = [v for v in collector.votes if v.signer == cast.signer]
-    if any(v.vote == cast.vote for v in earlier):
+    earlier = collector.voted.get(cast.signer, ())
+    if cast.vote in earlier:
         raise ConsensusError("consensus.duplicate_vote", cast.signer.hex()[:16])
     if earlier and not emergency:
         raise ConsensusError("consensus.conflicting_vote", cast.signer.hex()[:16])
     threshold = vote_threshold(cast.vote, collector.committee_size)
     before = collector.credits_for(cast.vote)
+    after = before + credits
     updated = StepVotesCollector(
-        collector.committee, collector.committee_size, (*collector.votes, cast)
+        collector.committee,
+        collector.committee_size,
+        (*collector.votes, cast),
+        {**collector.tally, cast.vote: after},
+        {**collector.voted, cast.signer: (*earlier, cast.vote)},
     )
-    after = updated.credits_for(cast.vote)
     if before < threshold <= after:
         return updated, step_votes_of(updated, cast.vote)
     return updated, None

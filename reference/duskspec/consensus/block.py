@@ -9,6 +9,7 @@ as ``prev_block_cert``, which is hashed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from duskspec.consensus.messages import (
     HASH_LENGTH,
@@ -70,9 +71,10 @@ class Header:
             + encode_failed_iterations(self.failed_iterations)
         )
 
-    @property
+    @cached_property
     def hash(self) -> Hash32:
-        """``Block::calculate_hash``: SHA3-256 of the hashable header."""
+        """``Block::calculate_hash``: SHA3-256 of the hashable header (computed once per
+        header value: the header is immutable)."""
         return sha3_256(self.hashable_bytes())
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import cached_property
 
 from duskspec.consensus.constants import ConsensusParams
 from duskspec.consensus.provisioners import Provisioner, eligibles
@@ -156,7 +157,12 @@ class Committee:
 
     def credits_of(self, public_key: bytes) -> int:
         """``votes_for``: a member's credits, 0 for a non-member."""
-        return next((m.credits for m in self.members if m.public_key == public_key), 0)
+        return self.credits_by_key.get(public_key, 0)
+
+    @cached_property
+    def credits_by_key(self) -> dict[bytes, int]:
+        """Credits per member key, built once per committee (never mutated)."""
+        return {m.public_key: m.credits for m in self.members}
 
     def is_member(self, public_key: bytes) -> bool:
         return self.credits_of(public_key) > 0

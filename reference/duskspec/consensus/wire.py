@@ -98,6 +98,21 @@ def encode_message(message: WireMessage) -> bytes:
     return version + encode_u8(TOPIC_QUORUM) + message.encode()
 
 
+def decode_shared(data: bytes, params: ConsensusParams) -> WireMessage:
+    """:func:`decode_message` memoized by frame bytes: decoding is a pure function and the
+    decoded messages are immutable, so the nodes of one simulation that receive the same
+    frame share one decoding. A frame that fails to decode is not remembered. The memo holds
+    at most :data:`DECODE_MEMO_SIZE` frames and is emptied when full."""
+    known = _decode_memo.get(data)
+    if known is not None and known[0] is params:
+        return known[1]
+    message = decode_message(data, params)
+    if len(_decode_memo) >= DECODE_MEMO_SIZE:
+        _decode_memo.clear()
+    _decode_memo[data] = (params, message)
+    return message
+
+
 def decode_message(data: bytes, params: ConsensusParams) -> WireMessage:
     """Strict decoding of one wire message; unknown topics and versions are rejected."""
     reader = Reader(data)
@@ -118,3 +133,8 @@ def decode_message(data: bytes, params: ConsensusParams) -> WireMessage:
     if topic == TOPIC_QUORUM:
         return decode_quorum_message(body)
     raise ConsensusError("consensus.unknown_topic", str(topic))
+
+
+#: Frames :func:`decode_shared` remembers at most.
+DECODE_MEMO_SIZE = 1024
+_decode_memo: dict[bytes, tuple[ConsensusParams, WireMessage]] = {}

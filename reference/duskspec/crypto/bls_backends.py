@@ -61,6 +61,13 @@ class Backend(Protocol):
         """``e(sig, g2) == e(h, pk)``."""
         ...
 
+    def g1_neg(self, point: Any) -> Any: ...
+    def g2_generator(self) -> Any: ...
+    def pairing_product_is_one(self, g1s: Sequence[Any], g2s: Sequence[Any]) -> bool:
+        """``Π e(g1s[i], g2s[i]) == 1``: one Miller loop per pair, one final
+        exponentiation."""
+        ...
+
 
 class ArkworksBackend:
     """``py_arkworks_bls12381``: arkworks compiled from Rust."""
@@ -119,6 +126,15 @@ class ArkworksBackend:
     def pairing_check(self, sig: Any, h: Any, pk: Any) -> bool:
         # e(sig, g2) · e(-h, pk) == 1: one multi-Miller loop, one final exponentiation.
         return bool(ark.GT.pairing_check([sig, -h], [ark.G2Point(), pk]))
+
+    def g1_neg(self, point: Any) -> Any:
+        return -point
+
+    def g2_generator(self) -> Any:
+        return ark.G2Point()
+
+    def pairing_product_is_one(self, g1s: Sequence[Any], g2s: Sequence[Any]) -> bool:
+        return bool(ark.GT.pairing_check(list(g1s), list(g2s)))
 
 
 def _lexicographically_largest(y: int) -> bool:
@@ -199,6 +215,18 @@ class PyEccBackend:
         lhs = ecc_pairing.pairing(ecc.G2, sig, final_exponentiate=False)
         rhs = ecc_pairing.pairing(pk, ecc.neg(h), final_exponentiate=False)
         return bool(ecc_pairing.final_exponentiate(lhs * rhs) == FQ12.one())
+
+    def g1_neg(self, point: Any) -> Any:
+        return ecc.neg(point)
+
+    def g2_generator(self) -> Any:
+        return ecc.G2
+
+    def pairing_product_is_one(self, g1s: Sequence[Any], g2s: Sequence[Any]) -> bool:
+        product = FQ12.one()
+        for p, q in zip(g1s, g2s, strict=True):
+            product = product * ecc_pairing.pairing(q, p, final_exponentiate=False)
+        return bool(ecc_pairing.final_exponentiate(product) == FQ12.one())
 
 
 #: Backends by the name ``DUSKSPEC_CRYPTO`` uses.

@@ -28,7 +28,7 @@ import random
 import struct
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from duskspec.errors import NetworkError, ProtocolError
 
@@ -115,6 +115,17 @@ class Broadcast(NamedTuple):
 Output = Send | SetTimer | Deliver | Broadcast
 Handler = Callable[[Any, Any], tuple[Any, Sequence[Any]]]
 
+
+class TreePlanner(Protocol):
+    """An overlay computed per broadcast instead of run packet by packet (spec/network.md
+    §10.1): ``plan`` calls :meth:`Simulator.tree_send` for the packets each node sends
+    and :meth:`Simulator.tree_delivery` for every node's first arrival."""
+
+    def plan(
+        self, simulator: Simulator, origin: int, payload: Any, size: int, msg_id: bytes
+    ) -> None: ...
+
+
 #: Layers of a node.
 OVERLAY, APP = 0, 1
 
@@ -122,6 +133,8 @@ OVERLAY, APP = 0, 1
 _ARRIVAL, _TIMER, _START, _ORIGINATE, _CRASH, _RESTART, _SPLIT, _HEAL = range(8)
 # Log-only record kinds.
 _SEND_LOG, _REJECT_LOG, _DELIVER_LOG = 8, 9, 10
+# A delivery planned by a tree overlay (:class:`TreePlanner`), queued like an arrival.
+_TREE_ARRIVAL = 11
 # Fates of a packet, as logged.
 DELIVERED, LOST, PARTITIONED, CRASHED, IN_FLIGHT = range(5)
 
@@ -241,6 +254,8 @@ class Simulator:
         app: tuple[Handler, Sequence[Any]] | None = None,
         *,
         start_times: Sequence[int] | None = None,
+        tree: TreePlanner | None = None,
+        max_message_stats: int | None = None,
     ) -> None:
         layers = [overlay, app]
         sizes = {len(layer[1]) for layer in layers if layer is not None}
@@ -264,6 +279,11 @@ class Simulator:
         self._incarnation = [0] * self.n
         self._group: list[int] | None = None
         self._log = hashlib.blake2b(digest_size=32, person=b"duskspec-sim")
+        #: With a tree overlay, app broadcasts are planned by it (no overlay machine runs).
+        self.tree = tree
+        #: Keep the per-broadcast accounting of at most this many messages, oldest dropped
+        #: first (long runs that read only :attr:`totals`); ``None`` keeps every message.
+        self.max_message_stats = max_message_stats
         for node, at in enumerate(start_times if start_times is not None else [0] * self.n):
             self._push(at, _START, node)
 
@@ -312,6 +332,8 @@ class Simulator:
                 self._arrive(entry)
             elif kind == _TIMER:
                 self._fire(entry)
+            elif kind == _TREE_ARRIVAL:
+                self._tree_arrive(entry)
             else:
                 self._control(entry)
         if until is not None:
@@ -348,11 +370,72 @@ class Simulator:
             stats = self._stats(msg_id)
             if stats.origin is None:
                 stats.origin, stats.origin_time = node, self.now
+            if self.tree is not None:
+                self.tree.plan(self, node, payload, size, msg_id)
+                return
         self._dispatch(node, OVERLAY, Originate(self.now, payload, size, msg_id))
+
+    # --- tree overlay ----------------------------------------------------------------------
+
+    def tree_send(
+        self, src: int, at: int, targets: Sequence[tuple[int, int]], size: int, msg_id: bytes
+    ) -> list[tuple[int, int, int]]:
+        """The packets ``src`` sends at ``at`` for a planned broadcast, one per ``(dest,
+        height)`` target: each counted like a :class:`Send`, lost with the link's loss
+        probability or by the partition in force now, else delayed like a :class:`Send`.
+        Returns ``(arrival time, dest, height)`` of the packets that arrive, in order."""
+        count = len(targets)
+        totals = self.totals
+        totals.packets_sent += count
+        totals.bytes_sent += count * size
+        self.sent_by[src] += count
+        self.bytes_by[src] += count * size
+        stats = self._stats(msg_id)
+        stats.transmissions += count
+        stats.bytes += count * size
+        loss = self.config.loss
+        jitter = self.config.jitter_us
+        draw = self._rng.random
+        group = self._group
+        arrivals = stats.arrivals
+        latency = self.link_latency
+        arriving = []
+        for dest, height in targets:
+            if group is not None and group[src] != group[dest]:
+                totals.partitioned += 1
+                stats.lost += 1
+                continue
+            if loss and draw() < loss:
+                totals.lost += 1
+                stats.lost += 1
+                continue
+            delay = latency(src, dest)
+            if jitter:
+                delay += int(draw() * (jitter + 1))
+            arrivals[dest] = arrivals.get(dest, 0) + 1
+            arriving.append((at + delay, dest, height))
+        return arriving
+
+    def tree_delivery(self, at: int, node: int, payload: Any, msg_id: bytes, hops: int) -> None:
+        """Queue ``node``'s first arrival of a planned broadcast."""
+        self._push(at, _TREE_ARRIVAL, node, payload, msg_id, hops)
+
+    def _tree_arrive(self, entry: tuple[Any, ...]) -> None:
+        now, _, _, node, payload, msg_id, hops = entry
+        up = self._up[node]
+        self._log.update(struct.pack("<BQIIB", _TREE_ARRIVAL, now, node, hops, up) + msg_id)
+        if not up:
+            self.totals.crashed += 1
+            self._stats(msg_id).lost += 1
+            return
+        self.totals.arrivals += 1
+        self._deliver(node, OVERLAY, Deliver(payload, msg_id, hops))
 
     def _stats(self, msg_id: bytes) -> MessageStats:
         stats = self.messages.get(msg_id)
         if stats is None:
+            if self.max_message_stats is not None and len(self.messages) >= self.max_message_stats:
+                del self.messages[next(iter(self.messages))]
             stats = self.messages[msg_id] = MessageStats(msg_id)
         return stats
 
@@ -399,6 +482,7 @@ class Simulator:
         states = self.states[layer]
         try:
             state, outputs = handler(states[node], event)
+            self._check_destinations(outputs)
         except ProtocolError as exc:
             self.totals.rejected += 1
             self._log.update(struct.pack("<BQIB", _REJECT_LOG, self.now, node, layer))
@@ -418,6 +502,14 @@ class Simulator:
                 self._originate(node, output.payload, output.size, output.msg_id)
             else:
                 raise TypeError(f"unknown output {kind.__name__}")
+
+    def _check_destinations(self, outputs: Sequence[Any]) -> None:
+        """A handler that sends to a node the simulator does not have is rejected like one
+        that raised: ``network.unknown_address``, its state unchanged."""
+        n = self.n
+        for output in outputs:
+            if type(output) is Send and not 0 <= output.dest < n:
+                raise NetworkError("network.unknown_address", f"no simulated node {output.dest}")
 
     def _deliver(self, node: int, layer: int, output: Deliver) -> None:
         msg_id = output.msg_id
@@ -468,7 +560,7 @@ class Simulator:
         if fate != IN_FLIGHT:
             if msg_id is not None:
                 self._log.update(msg_id)
-                self.messages[msg_id].lost += 1
+                self._stats(msg_id).lost += 1
             return
         delay = self.link_latency(src, dest)
         if config.jitter_us:

@@ -13,6 +13,7 @@ Which beta entries of a bucket are chosen is a pure function of an explicit seed
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from duskspec.crypto.hashes import blake2s_256
@@ -46,11 +47,16 @@ def pick_delegates(
     seen first; a larger bucket gives its ``beta`` smallest-ranked entries, in rank order."""
     if len(bucket.entries) <= beta:
         return tuple(e.peer for e in bucket.entries)
-    ranked = sorted(
-        bucket.entries,
-        key=lambda e: delegate_rank(seed, own_id, message_id, height, e.peer.node_id),
-    )
-    return tuple(e.peer for e in ranked[:beta])
+    # delegate_rank with the common prefix hashed once (same digests).
+    prefix = hashlib.blake2s(encode_u64(seed) + own_id + message_id, digest_size=32)
+    tag = encode_u8(height)
+    ranked = []
+    for entry in bucket.entries:
+        rank = prefix.copy()
+        rank.update(tag + entry.peer.node_id)
+        ranked.append((rank.digest(), entry.peer))
+    ranked.sort(key=lambda pair: pair[0])
+    return tuple(peer for _, peer in ranked[:beta])
 
 
 def extract(
@@ -81,7 +87,9 @@ def forward_targets(
     table: RoutingTable, received_height: int, beta: int, seed: int, message_id: bytes
 ) -> tuple[Delegation, ...]:
     """Rule N5.2: a broadcast received at height ``h > 0`` goes on to the buckets
-    ``0..h-1``, strictly below; at height 0 it stops."""
+    ``0..h-1``, strictly below; at height 0 it stops. A height above 127 acts as 127
+    (rule N3.2)."""
     if received_height == 0:
         return ()
-    return extract(table, received_height - 1, beta, seed, message_id)
+    height = min(received_height, BUCKET_COUNT - 1)
+    return extract(table, height - 1, beta, seed, message_id)

@@ -12,7 +12,7 @@ Simulated node ``i`` lives at IPv4 ``10.a.b.c`` (``i = a·2^16 + b·2^8 + c``), 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -22,7 +22,7 @@ from duskspec.network.kadcast import lookup
 from duskspec.network.kadcast import table as rt
 from duskspec.network.kadcast.broadcast import forward_targets, originate_targets
 from duskspec.network.kadcast.ids import NodeId, Nonce, compute_id, generate_nonce, verify_nonce
-from duskspec.network.kadcast.params import MAINNET, KadcastParams
+from duskspec.network.kadcast.params import MAINNET, SECOND_US, KadcastParams
 from duskspec.network.kadcast.wire import (
     PROTOCOL_VERSION,
     Broadcast,
@@ -42,6 +42,20 @@ from duskspec.network.kadcast.wire import (
 SIM_PORT = 9000
 #: Timer tags.
 BOOTSTRAP, MAINTAIN = "bootstrap", "maintain"
+
+# --- bounds on a node's state (spec/network.md §10.2) ----------------------------------------
+
+#: Rule N10.5: the seen-message cache starts a new generation this often (Dusk prunes its
+#: broadcast cache every 30 s and keeps an entry 60 s); two generations are kept.
+SEEN_GENERATION_US = 30 * SECOND_US
+#: Rule N10.5: a generation also ends when it holds this many message ids.
+SEEN_GENERATION_MAX = 1024
+#: Rule N10.6: at most this many FIND_NODES requests await their NODES reply.
+REQUESTS_MAX = 1024
+#: Rule N10.6: a NODES reply counts only this long after the FIND_NODES it answers.
+REQUEST_TTL_US = 30 * SECOND_US
+#: Rule N10.7: at most this many peers are remembered as asked between bucket refreshes.
+ASKED_MAX = 2048
 
 Outputs = tuple[Any, ...]
 
@@ -68,11 +82,18 @@ class KadcastNode:
     seed: int
     #: Addresses (ip, port) of the bootstrap nodes.
     bootstrap: tuple[tuple[bytes, int], ...] = ()
-    #: Ids of the broadcasts already delivered (duplicate suppression, rule N5.4).
+    #: Ids of the broadcasts already delivered (duplicate suppression, rule N5.4): the
+    #: current generation of the seen cache (rule N10.5).
     delivered: frozenset[bytes] = frozenset()
     #: Peers sent a discovery FIND_NODES since the last bucket refresh (rule N6.2).
     asked: frozenset[bytes] = frozenset()
     version: Version = PROTOCOL_VERSION
+    #: The previous generation of the seen cache and when the current one began (N10.5).
+    delivered_before: frozenset[bytes] = frozenset()
+    generation_started: int = 0
+    #: FIND_NODES sent and not yet answered: address -> (count, time of the last one),
+    #: oldest first (rule N10.6). Never mutated: every change builds a new dict.
+    requests: dict[bytes, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def peer(self) -> PeerInfo:
@@ -113,6 +134,15 @@ def version_matches(version: Version, required: Version = PROTOCOL_VERSION) -> b
     and not older than ``required``."""
     same_major = version.major == required.major
     return same_major and (version.minor, version.patch) >= (required.minor, required.patch)
+
+
+def evolve(state: KadcastNode, **changes: Any) -> KadcastNode:
+    """``dataclasses.replace`` for the hot path: a new node with ``changes``, every other
+    field shared with ``state`` (which is left as it was), without re-running ``__init__``."""
+    updated = object.__new__(KadcastNode)
+    updated.__dict__.update(state.__dict__)
+    updated.__dict__.update(changes)
+    return updated
 
 
 def _send(peer_ip: bytes, message: Message, msg_id: bytes | None = None, hops: int = 1) -> sim.Send:
@@ -156,9 +186,9 @@ def receive(state: KadcastNode, event: sim.Receive) -> tuple[KadcastNode, Output
     peer = check_header(state, message, sim_ip(event.source))
     state, pings = handle_peer(state, message, peer, event.now)
     if isinstance(message, Broadcast):
-        state, outputs = receive_broadcast(state, message, event.hops)
+        state, outputs = receive_broadcast(state, message, event.hops, event.now)
     else:
-        state, outputs = handle_request(state, message, peer)
+        state, outputs = handle_request(state, message, peer, event.now)
     return state, pings + outputs
 
 
@@ -170,40 +200,102 @@ def handle_peer(
     params = state.params
     if not isinstance(message, Broadcast):
         table, result = rt.insert(state.table, peer, now, params)
-    elif rt.has_peer(state.table, peer.node_id):
-        table, result = rt.refresh(state.table, peer, now, params)
     else:
-        return state, (_send(peer.ip, Ping(state.header, state.version)),)
+        known = rt.refresh_known(state.table, peer, now, params)
+        if known is None:
+            return state, (_send(peer.ip, Ping(state.header, state.version)),)
+        table, result = known
     pings = (_send(result.ping.ip, Ping(state.header, state.version)),) if result.ping else ()
-    return replace(state, table=table), pings
+    return evolve(state, table=table), pings
 
 
 def handle_request(
-    state: KadcastNode, message: Message, peer: PeerInfo
+    state: KadcastNode, message: Message, peer: PeerInfo, now: int = 0
 ) -> tuple[KadcastNode, Outputs]:
     """Rule N6.4: PING gets PONG; FIND_NODES gets the K closest known peers to its target;
-    NODES starts recursive discovery (rule N6.2); PONG needs nothing more."""
+    NODES answering one of our FIND_NODES starts recursive discovery (rules N6.2, N10.6);
+    PONG needs nothing more."""
     if isinstance(message, Ping):
         return state, (_send(peer.ip, Pong(state.header, state.version)),)
     if isinstance(message, FindNodes):
         closest = rt.closest_peers(state.table, message.target, state.params.k)
         return state, (_send(peer.ip, Nodes(state.header, state.version, closest)),)
     if isinstance(message, Nodes):
-        return discover(state, message.peers)
+        if not was_requested(state, peer.ip, now):
+            return state, ()
+        return discover(answered(state, peer.ip), message.peers, now)
     return state, ()
 
 
-def discover(state: KadcastNode, peers: tuple[PeerInfo, ...]) -> tuple[KadcastNode, Outputs]:
+def was_requested(state: KadcastNode, ip: bytes, now: int) -> bool:
+    """Rule N10.6: a NODES reply counts only from an address we sent a FIND_NODES to less
+    than :data:`REQUEST_TTL_US` ago and have not had all our answers from."""
+    pending = state.requests.get(ip)
+    return pending is not None and now - pending[1] < REQUEST_TTL_US
+
+
+def answered(state: KadcastNode, ip: bytes) -> KadcastNode:
+    """One FIND_NODES to ``ip`` has had its answer."""
+    count, sent_at = state.requests[ip]
+    requests = dict(state.requests)
+    if count > 1:
+        requests[ip] = (count - 1, sent_at)
+    else:
+        del requests[ip]
+    return replace(state, requests=requests)
+
+
+def requested(state: KadcastNode, ips: Sequence[bytes], now: int) -> KadcastNode:
+    """Rule N10.6: remember FIND_NODES sent to ``ips`` now. Past :data:`REQUESTS_MAX`
+    addresses, expired requests go first, then the oldest."""
+    if not ips:
+        return state
+    requests = dict(state.requests)
+    for ip in ips:
+        count, _ = requests.pop(ip, (0, now))
+        requests[ip] = (count + 1, now)
+    if len(requests) > REQUESTS_MAX:
+        requests = {ip: r for ip, r in requests.items() if now - r[1] < REQUEST_TTL_US}
+        while len(requests) > REQUESTS_MAX:
+            del requests[next(iter(requests))]
+    return replace(state, requests=requests)
+
+
+def discover(
+    state: KadcastNode, peers: tuple[PeerInfo, ...], now: int = 0
+) -> tuple[KadcastNode, Outputs]:
     """Rule N6.2: send FIND_NODES(its id) to every peer worth asking that was not already
-    asked since the last bucket refresh."""
+    asked since the last bucket refresh, while fewer than :data:`ASKED_MAX` were (N10.7)."""
     targets = lookup.discovery_targets(state.table, peers, state.params)
-    fresh = [p for p in targets if p.node_id not in state.asked]
+    room = ASKED_MAX - len(state.asked)
+    fresh = [p for p in targets if p.node_id not in state.asked][: max(room, 0)]
     if not fresh:
         return state, ()
     state = replace(state, asked=state.asked | {p.node_id for p in fresh})
+    state = requested(state, [p.ip for p in fresh], now)
     return state, tuple(
         _send(p.ip, FindNodes(state.header, state.version, p.node_id)) for p in fresh
     )
+
+
+def seen(state: KadcastNode, message_id: bytes) -> bool:
+    """Rules N5.4, N10.5: the id is in either generation of the seen cache."""
+    return message_id in state.delivered or message_id in state.delivered_before
+
+
+def remember(state: KadcastNode, message_id: bytes, now: int) -> KadcastNode:
+    """Rule N10.5: add ``message_id`` to the current generation; a generation older than
+    :data:`SEEN_GENERATION_US` or holding :data:`SEEN_GENERATION_MAX` ids becomes the
+    previous one (the one before it is forgotten) and a new generation starts."""
+    full = len(state.delivered) >= SEEN_GENERATION_MAX
+    if full or now - state.generation_started >= SEEN_GENERATION_US:
+        return evolve(
+            state,
+            delivered=frozenset((message_id,)),
+            delivered_before=state.delivered,
+            generation_started=now,
+        )
+    return evolve(state, delivered=state.delivered | {message_id})
 
 
 def originate(state: KadcastNode, event: sim.Originate) -> tuple[KadcastNode, Outputs]:
@@ -211,21 +303,21 @@ def originate(state: KadcastNode, event: sim.Originate) -> tuple[KadcastNode, Ou
     bucket, each with the height of its bucket."""
     frame: bytes = event.payload
     message_id = ray_id(frame)
-    state = replace(state, delivered=state.delivered | {message_id})
+    state = remember(state, message_id, event.now)
     targets = originate_targets(state.table, state.params.beta, state.seed, message_id)
     return state, _delegate(state, targets, frame, message_id, hops=1)
 
 
 def receive_broadcast(
-    state: KadcastNode, message: Broadcast, hops: int
+    state: KadcastNode, message: Broadcast, hops: int, now: int = 0
 ) -> tuple[KadcastNode, Outputs]:
     """Rules N5.2 and N5.4 (TLA+ ``ReceiveBroadcast``): deliver a broadcast the first time
     it arrives and forward it to beta delegates of each bucket below its height; a message
     id already delivered is dropped."""
     message_id = ray_id(message.frame)
-    if message_id in state.delivered:
+    if seen(state, message_id):
         return state, ()
-    state = replace(state, delivered=state.delivered | {message_id})
+    state = remember(state, message_id, now)
     deliver = sim.Deliver(message.frame, message_id, hops)
     if not state.params.auto_propagate:
         return state, (deliver,)
@@ -260,7 +352,9 @@ def maintain_bootstrap(state: KadcastNode, now: int) -> tuple[KadcastNode, Outpu
     if not lookup.needs_bootstrap(state.table, now, params):
         return state, (sim.SetTimer(now + params.bucket_ttl_us, MAINTAIN),)
     ask = FindNodes(state.header, state.version, state.header.node_id)
-    sends = tuple(_send(ip, ask) for ip, _port in state.bootstrap if ip != state.ip)
+    boots = [ip for ip, _port in state.bootstrap if ip != state.ip]
+    sends = tuple(_send(ip, ask) for ip in boots)
+    state = requested(state, boots, now)
     return state, (*sends, sim.SetTimer(now + params.bootstrap_retry_us, BOOTSTRAP))
 
 
@@ -270,10 +364,13 @@ def maintain_buckets(state: KadcastNode, now: int) -> tuple[KadcastNode, Outputs
     params = state.params
     sends: list[sim.Send] = []
     boot_ips = [ip for ip, _port in state.bootstrap if ip != state.ip]
+    contacted: list[bytes] = []
     for target in lookup.refresh_targets(state.table, now, params):
         asked = [p.ip for p in lookup.lookup_peers(state.table, target, now, params)] + boot_ips
         ask = FindNodes(state.header, state.version, NodeId(target))
         sends.extend(_send(ip, ask) for ip in asked)
+        contacted.extend(asked)
+    state = requested(state, contacted, now)
     ping = Ping(state.header, state.version)
     sends.extend(_send(p.ip, ping) for p in rt.idle_peers(state.table, now, params))
     state = replace(state, table=rt.remove_idle(state.table, now, params), asked=frozenset())

@@ -80,7 +80,7 @@ def _refresh_entry(bucket: Bucket, node_id: bytes, now: int) -> Bucket | None:
     index = _position(bucket, node_id)
     if index is None:
         return None
-    entry = replace(bucket.entries[index], seen_at=now, evict_requested_at=None)
+    entry = TableEntry(bucket.entries[index].peer, now)
     rest = bucket.entries[:index] + bucket.entries[index + 1 :]
     return Bucket((*rest, entry), bucket.pending)
 
@@ -175,8 +175,9 @@ def height_of(table: RoutingTable, node_id: bytes) -> int:
 
 
 def _with_bucket(table: RoutingTable, height: int, bucket: Bucket) -> RoutingTable:
-    buckets = (*table.buckets[:height], bucket, *table.buckets[height + 1 :])
-    return RoutingTable(table.root, buckets)
+    buckets = list(table.buckets)
+    buckets[height] = bucket
+    return RoutingTable(table.root, tuple(buckets))
 
 
 def insert(
@@ -219,6 +220,18 @@ def remove_peer(
     if len(kept) == len(bucket.entries):
         return table
     return _with_bucket(table, height, _insert_pending(Bucket(kept, bucket.pending), now, params))
+
+
+def refresh_known(
+    table: RoutingTable, peer: PeerInfo, now: int, params: KadcastParams
+) -> tuple[RoutingTable, InsertResult] | None:
+    """:func:`refresh` for a peer the table holds; ``None`` (and nothing done) for one it
+    does not hold or for the root. ``has_peer`` then ``refresh`` in one bucket lookup."""
+    height = bucket_height(table.root, peer.node_id)
+    if height is None or _position(table.buckets[height], peer.node_id) is None:
+        return None
+    bucket, result = bucket_refresh(table.buckets[height], peer, now, params)
+    return _with_bucket(table, height, bucket), result
 
 
 def has_peer(table: RoutingTable, node_id: bytes) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
-from functools import lru_cache
 
 from duskspec.crypto.hashes import blake2s_256
 from duskspec.encoding import Reader, encode_u8, encode_u16, encode_u32
@@ -112,10 +111,10 @@ def message_type(message: Message) -> MessageType:
     return _TYPE_OF[type(message)]
 
 
-@lru_cache(maxsize=4096)
 def ray_id(frame: bytes) -> Hash32:
     """Rule N3.6: a broadcast's message id, ``BLAKE2s-256(len_u32 ‖ frame)`` (Dusk's
-    ``ray_id``: the broadcast payload without its height byte)."""
+    ``ray_id``: the broadcast payload without its height byte). Not memoized: a memo keyed
+    by frames holds every frame it keeps (rule N10.8)."""
     return blake2s_256(encode_u32(len(frame)) + frame)
 
 
