@@ -16,6 +16,7 @@ its candidates.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -48,10 +49,10 @@ from duskspec.consensus.verification import CommitteeSource, SignatureVerifier, 
 from duskspec.consensus.wire import AcceptedBlock, WireMessage, decode_message, encode_message
 from duskspec.crypto import bls
 from duskspec.crypto.hashes import sha3_256
-from duskspec.errors import ConsensusError
+from duskspec.errors import ConsensusError, ProtocolError
 from duskspec.network import sim
 from duskspec.network.kadcast.wire import ray_id
-from duskspec.types import Hash32
+from duskspec.types import BlsPublicKey, Hash32
 
 #: Durations kept per step for the adaptive timeout (``AVG_VALUES_NUM``).
 HISTORY_LENGTH = 5
@@ -148,7 +149,7 @@ def begin_round(
     for message in due:
         try:
             node, more = on_message(node, ctx, message, now)
-        except ConsensusError:
+        except ProtocolError:
             continue  # an early message that turns out invalid is dropped, as on arrival
         sim_outputs += more
     return node, sim_outputs
@@ -181,11 +182,64 @@ def on_message(
     if target > current + ctx.params.max_round_distance or target < current:
         return node, ()
     if target > current:
-        return dataclasses.replace(node, pending=(*node.pending, message)), ()
+        return hold_for_later(node, ctx, message), ()
     if isinstance(message, AcceptedBlock):
         return on_accepted_block(node, ctx, message.block, now)
     state, outputs = rnd.receive(node.round, round_context(node, ctx), message, now)
     return emit(dataclasses.replace(node, round=state), ctx, outputs, now)
+
+
+def pending_slot(message: WireMessage) -> tuple[object, ...]:
+    """Rule 3.24: the slot a later-round message takes in ``pending``: (round, topic,
+    iteration, claimed author); one message per slot."""
+    if isinstance(message, AcceptedBlock):
+        return (message_round(message), "block")
+    if isinstance(message, Block):
+        header = message.header
+        return (header.height, "candidate", header.iteration, header.generator)
+    if isinstance(message, ValidationVote | RatificationVote):
+        topic = "validation" if isinstance(message, ValidationVote) else "ratification"
+        return (message.header.round, topic, message.header.iteration, message.sign_info.signer)
+    return (message.header.round, "quorum", message.header.iteration)
+
+
+def message_author(message: WireMessage) -> BlsPublicKey | None:
+    if isinstance(message, AcceptedBlock):
+        return message.block.header.generator
+    if isinstance(message, Block):
+        return message.header.generator
+    if isinstance(message, ValidationVote | RatificationVote):
+        return message.sign_info.signer
+    return None
+
+
+def message_iteration(message: WireMessage) -> int:
+    if isinstance(message, AcceptedBlock):
+        return message.block.header.iteration
+    if isinstance(message, Block):
+        return message.header.iteration
+    return message.header.iteration
+
+
+def hold_for_later(
+    node: ProvisionerNode, ctx: NodeContext, message: WireMessage
+) -> ProvisionerNode:
+    """Rule 3.24: a message of a later round is kept only if its iteration is in range, its
+    author is a provisioner and its slot is free; nothing here costs a pairing."""
+    if message_iteration(message) >= ctx.params.max_iterations:
+        raise ConsensusError("consensus.iteration_out_of_range", str(message_iteration(message)))
+    author = message_author(message)
+    if author is not None and author not in provisioner_keys(ctx.provisioners):
+        raise ConsensusError("consensus.unknown_signer", author.hex()[:16])
+    slot = pending_slot(message)
+    if any(pending_slot(m) == slot for m in node.pending):
+        raise ConsensusError("consensus.pending_slot_taken", str(slot[:3]))
+    return dataclasses.replace(node, pending=(*node.pending, message))
+
+
+@functools.lru_cache(maxsize=8)
+def provisioner_keys(provisioners: tuple[Provisioner, ...]) -> frozenset[BlsPublicKey]:
+    return frozenset(p.public_key for p in provisioners)
 
 
 def on_timer(

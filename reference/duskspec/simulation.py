@@ -27,6 +27,7 @@ from duskspec.consensus.verification import SignatureVerifier
 from duskspec.crypto import bls
 from duskspec.network import sim
 from duskspec.network.kadcast.node import kadcast_machine
+from duskspec.network.kadcast.wire import ray_id
 from duskspec.network.scenario import bootstrap_network
 from duskspec.node import Behaviour, NodeContext, ProvisionerNode, provisioner_machine
 
@@ -47,6 +48,8 @@ class SimulationConfig:
     partition: tuple[int, int] | None = None
     #: Give up after this many virtual seconds per block.
     max_seconds_per_block: int = 900
+    #: Raw frames an outsider broadcasts once: (virtual second, entry node, frame hex).
+    frames: tuple[tuple[float, int, str], ...] = ()
 
 
 @dataclass
@@ -72,6 +75,8 @@ class SimulationReport:
     digest: str
     #: Blocks honest nodes reverted by fork choice (a lower-iteration block won, §1.13).
     fallbacks: int = 0
+    #: Messages the nodes' handlers rejected with a ProtocolError (dropped, state unchanged).
+    rejected_messages: int = 0
     per_block: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -140,6 +145,9 @@ def run(
         app=(provisioner_machine(context), nodes),
         start_times=[origin] * config.provisioners,
     )
+    for at, entry, frame_hex in config.frames:
+        frame = bytes.fromhex(frame_hex)
+        simulator.originate(origin + int(at * 1_000_000), entry, frame, len(frame), ray_id(frame))
     if config.partition is not None:
         start, end = config.partition
         half = config.provisioners // 2
@@ -236,5 +244,6 @@ def report(
         byzantine_stake=sum(stakes[i] for i in byzantine) / sum(stakes),
         digest=simulator.digest().hex(),
         fallbacks=sum(len(n.reverted) for n in states),
+        rejected_messages=totals.rejected,
         per_block=per_block,
     )
