@@ -10,7 +10,8 @@ Byzantine behaviours are filters on an honest machine's outputs, so the protocol
 ``if byzantine`` in it (:func:`misbehave`): ``equivocate`` sends a second, conflicting signed
 vote beside every vote; ``withhold`` sends no votes; ``invalid`` proposes candidates whose seed
 is signed over the wrong message (honest validators vote ``Invalid``); ``silent`` never sends
-its candidates.
+its candidates; ``forge`` announces accepted blocks with a forged block signature or
+another generator.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class Behaviour(Enum):
     WITHHOLD = "withhold"
     INVALID = "invalid"
     SILENT = "silent"
+    FORGE = "forge"
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,9 @@ class Accepted:
     iteration: int
     round_started: int
     decided_at: int
+    #: The block's generator and the block signature this node holds.
+    generator: bytes = b""
+    signature: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -299,8 +304,9 @@ def on_competing_block(
 
 
 def check_announced_block(block: Block, tip: Tip, ctx: NodeContext, now: int) -> None:
-    """A block announced by another node: a valid header on ``tip`` and a Success
-    attestation of exactly this block."""
+    """A block announced by another node: a valid header on ``tip`` (generator and block
+    signature first, rule 3.16) and a Success attestation of exactly this block."""
+    check_header(block, tip, ctx.provisioners, ctx.verifier, ctx.params, now // 1000)
     attestation = block.attestation
     if (
         attestation is None
@@ -308,7 +314,6 @@ def check_announced_block(block: Block, tip: Tip, ctx: NodeContext, now: int) ->
         or attestation.vote != Vote(VoteKind.VALID, block.hash)
     ):
         raise ConsensusError("consensus.block_not_attested", block.hash.hex()[:16])
-    check_header(block, tip, ctx.provisioners, ctx.verifier, ctx.params, now // 1000)
     source = CommitteeSource(ctx.provisioners, tip.seed, block.header.height, ctx.params)
     header = ConsensusHeader(tip.hash, block.header.height, block.header.iteration)
     check_attestation(ctx.verifier, source, header, attestation)
@@ -361,7 +366,15 @@ def accept(
         block.attestation,
         ctx.provisioners,
     )
-    record = Accepted(header.height, block.hash, header.iteration, node.round_started, now)
+    record = Accepted(
+        header.height,
+        block.hash,
+        header.iteration,
+        node.round_started,
+        now,
+        header.generator,
+        block.signature,
+    )
     node = dataclasses.replace(
         node,
         tip=tip,
@@ -372,7 +385,8 @@ def accept(
         history=updated_history(node.history, node.round.durations),
     )
     node, outputs = begin_round(node, ctx, now)
-    return node, (broadcast(AcceptedBlock(block)), *outputs)
+    announce = tuple(broadcast(m) for m in misbehave(node, AcceptedBlock(block)))
+    return node, (*announce, *outputs)
 
 
 def updated_history(
@@ -399,7 +413,27 @@ def misbehave(node: ProvisionerNode, message: WireMessage) -> tuple[WireMessage,
         return ()
     if behaviour == Behaviour.INVALID and isinstance(message, Block):
         return (invalid_candidate(node, message),)
+    if behaviour == Behaviour.FORGE and isinstance(message, AcceptedBlock):
+        return forged_blocks(node, message.block)
     return (message,)
+
+
+def forged_blocks(node: ProvisionerNode, block: Block) -> tuple[WireMessage, ...]:
+    """``forge`` relays, in place of the block it accepted, the same block with the block
+    signature made by its own key (``consensus.invalid_block_signature``) and the block
+    re-issued under its own key as generator, re-signed, with the real attestation
+    (``consensus.invalid_generator`` unless it is the expected generator)."""
+    assert node.keys is not None
+    keys = node.keys
+    forged_signature = bls.sign_multisig(keys.secret_key, keys.public_key, block.hash)
+    resigned = dataclasses.replace(block, signature=forged_signature)
+    header = dataclasses.replace(block.header, generator=keys.public_key)
+    usurped = dataclasses.replace(
+        block,
+        header=header,
+        signature=bls.sign_multisig(keys.secret_key, keys.public_key, header.hash),
+    )
+    return (AcceptedBlock(resigned), AcceptedBlock(usurped))
 
 
 def invalid_candidate(node: ProvisionerNode, block: Block) -> Block:

@@ -30,6 +30,7 @@ from duskspec.network.kadcast.node import kadcast_machine
 from duskspec.network.kadcast.wire import ray_id
 from duskspec.network.scenario import bootstrap_network
 from duskspec.node import Behaviour, NodeContext, ProvisionerNode, provisioner_machine
+from duskspec.types import BlsPublicKey, BlsSignature
 
 #: Virtual time between checks of the stop condition (µs).
 CHECK_EVERY_US = 1_000_000
@@ -77,6 +78,8 @@ class SimulationReport:
     fallbacks: int = 0
     #: Messages the nodes' handlers rejected with a ProtocolError (dropped, state unchanged).
     rejected_messages: int = 0
+    #: Blocks honest nodes hold whose block signature does not verify under their generator.
+    forged_blocks_accepted: int = 0
     per_block: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -187,6 +190,19 @@ def agreement(states: list[ProvisionerNode]) -> tuple[bool, str]:
     return True, "every honest node accepted the same block at every height"
 
 
+def forged_blocks_accepted(states: list[ProvisionerNode], verifier: SignatureVerifier) -> int:
+    """Accepted blocks whose signature over their hash fails under their generator's key."""
+    return sum(
+        not verifier.verify(
+            verifier.aggregate_key((BlsPublicKey(r.generator),)),
+            r.hash,
+            BlsSignature(r.signature),
+        )
+        for node in states
+        for r in node.accepted
+    )
+
+
 def report(
     config: SimulationConfig,
     simulator: sim.Simulator,
@@ -245,5 +261,6 @@ def report(
         digest=simulator.digest().hex(),
         fallbacks=sum(len(n.reverted) for n in states),
         rejected_messages=totals.rejected,
+        forged_blocks_accepted=forged_blocks_accepted(states, verifier),
         per_block=per_block,
     )
