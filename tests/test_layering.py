@@ -31,6 +31,18 @@ ALLOWED: dict[str, set[str]] = {
         "consensus",
         "runtime",
         "node",
+        "attack",
+    },
+    "attack": {"errors", "types", "encoding", "crypto", "network", "consensus", "node"},
+    "sweep": {
+        "errors",
+        "types",
+        "encoding",
+        "crypto",
+        "network",
+        "consensus",
+        "node",
+        "simulation",
     },
     "bench": {
         "errors",

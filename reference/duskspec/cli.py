@@ -218,7 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--preset", choices=("tiny", "mainnet"), default="mainnet")
     simulate.add_argument("--byzantine", type=_fraction, default=0.0, help="fraction of stake")
     simulate.add_argument(
-        "--behaviour", default="equivocate", choices=("equivocate", "withhold", "invalid", "silent")
+        "--behaviour",
+        default="equivocate",
+        choices=("equivocate", "withhold", "invalid", "silent", "forge", "split"),
     )
     simulate.add_argument("--loss", type=float, default=0.0, help="packet loss probability")
     simulate.add_argument("--partition", type=_partition, help="START:END virtual seconds")

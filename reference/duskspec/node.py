@@ -68,6 +68,7 @@ class Behaviour(Enum):
     INVALID = "invalid"
     SILENT = "silent"
     FORGE = "forge"
+    SPLIT = "split"
 
 
 @dataclass(frozen=True)

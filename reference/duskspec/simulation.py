@@ -12,6 +12,7 @@ configuration gives the same run. Only the wall-clock figure differs between mac
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import statistics
 import time
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from duskspec import attack
 from duskspec.consensus.constants import DUSK, PRESETS
 from duskspec.consensus.genesis import genesis_tip
 from duskspec.consensus.provisioners import Provisioner, provisioner_set
@@ -80,6 +82,12 @@ class SimulationReport:
     rejected_messages: int = 0
     #: Blocks honest nodes hold whose block signature does not verify under their generator.
     forged_blocks_accepted: int = 0
+    #: ``safe``, ``agreement_violated`` or ``not_live`` (duskspec.attack.verdict).
+    verdict: str = "safe"
+    #: For ``agreement_violated``: the height and the two conflicting Final blocks.
+    evidence: dict[str, Any] | None = None
+    #: The Byzantine coalition's [Validation, Ratification] credits per iteration of round 1.
+    coalition_credits: list[list[int]] = field(default_factory=list)
     per_block: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -107,17 +115,9 @@ def make_provisioners(
 
 
 def choose_byzantine(stakes: list[int], fraction: float, seed: int) -> set[int]:
-    """A seeded choice of nodes whose stake stays at most ``fraction`` of the total."""
-    order = list(range(len(stakes)))
-    random.Random(seed ^ 0xB12).shuffle(order)
-    budget = fraction * sum(stakes)
-    chosen: set[int] = set()
-    held = 0
-    for node in order:
-        if held + stakes[node] <= budget:
-            chosen.add(node)
-            held += stakes[node]
-    return chosen
+    """A seeded choice of nodes whose stake is as close to ``fraction`` of the total as the
+    stakes allow without exceeding it (:func:`duskspec.attack.closest_coalition`)."""
+    return attack.closest_coalition(stakes, fraction, seed)
 
 
 def run(
@@ -134,9 +134,14 @@ def run(
         ProvisionerNode(keys[i], behaviour if i in byzantine else Behaviour.HONEST, tip)
         for i in range(config.provisioners)
     ]
+    # ``split``: every Byzantine key also runs a twin, placed on the other side of the
+    # partition (spec/consensus.md §3.9); the twins are nodes n, n+1, ...
+    twins = sorted(byzantine) if behaviour == Behaviour.SPLIT else []
+    nodes += [ProvisionerNode(keys[b], behaviour, tip) for b in twins]
+    total = config.provisioners + len(twins)
     verifier = SignatureVerifier()
     context = NodeContext(params, provisioners, verifier)
-    network = bootstrap_network(config.provisioners, seed=config.seed)
+    network = bootstrap_network(total, seed=config.seed)
     net_config = sim.NetworkConfig(seed=config.seed, loss=config.loss)
     # Consensus starts where the bootstrap run ended: the routing tables' timestamps are from
     # that run, and a clock that went back to 0 would make every peer look fresh and every
@@ -146,18 +151,20 @@ def run(
         net_config,
         overlay=(kadcast_machine, network.nodes),
         app=(provisioner_machine(context), nodes),
-        start_times=[origin] * config.provisioners,
+        start_times=[origin] * total,
     )
     for at, entry, frame_hex in config.frames:
         frame = bytes.fromhex(frame_hex)
         simulator.originate(origin + int(at * 1_000_000), entry, frame, len(frame), ray_id(frame))
+    honest = [i for i in range(config.provisioners) if i not in byzantine]
     if config.partition is not None:
         start, end = config.partition
         half = config.provisioners // 2
-        groups = [range(half), range(half, config.provisioners)]
+        groups: list[Any] = [range(half), range(half, config.provisioners)]
+        if twins:
+            groups = attack.split_groups(honest, byzantine, twins, total, stakes)
         simulator.split(origin + start * 1_000_000, groups)
         simulator.heal(origin + end * 1_000_000)
-    honest = [i for i in range(config.provisioners) if i not in byzantine]
     limit_us = config.max_seconds_per_block * (config.blocks + 1) * 1_000_000
     wall_start = time.perf_counter()
     now = origin
@@ -170,7 +177,14 @@ def run(
         if final >= config.blocks:
             break
     wall = time.perf_counter() - wall_start
-    return report(config, simulator, honest, byzantine, stakes, verifier, wall, origin)
+    result = report(config, simulator, honest, byzantine, stakes, verifier, wall, origin)
+    states = [simulator.states[sim.APP][i] for i in honest]
+    outcome, evidence = attack.verdict(states, honest, result.blocks_finalized >= config.blocks)
+    coalition = {keys[b].public_key for b in byzantine}
+    credits = attack.coalition_credits(provisioners, tip.seed, coalition, params)
+    return dataclasses.replace(
+        result, verdict=outcome, evidence=evidence, coalition_credits=credits
+    )
 
 
 def finalized_up_to(node: ProvisionerNode, height: int) -> int:
