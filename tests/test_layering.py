@@ -43,6 +43,7 @@ ALLOWED: dict[str, set[str]] = {
         "consensus",
         "node",
         "simulation",
+        "attack",
     },
     "bench": {
         "errors",

@@ -16,9 +16,9 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from duskspec.consensus.constants import ConsensusParams
+from duskspec.consensus.constants import ConsensusParams, majority, supermajority
 from duskspec.consensus.provisioners import Provisioner
-from duskspec.consensus.sortition import StepName
+from duskspec.consensus.sortition import StepName, generator
 from duskspec.consensus.verification import cached_committee
 from duskspec.node import ProvisionerNode
 from duskspec.types import BlsPublicKey
@@ -91,9 +91,11 @@ def split_groups(
     twins: Sequence[int],
     total: int,
     stakes: Sequence[int],
+    planned: Sequence[int] | None = None,
 ) -> list[list[int]]:
-    """The adversary's partition: the honest nodes in two sides of (nearly) equal stake,
-    heaviest first onto the lighter side; side 0 also holds the Byzantine originals, side 1
+    """The adversary's partition: the honest nodes of ``planned`` (see :func:`planned_split`)
+    on side 0, or else two sides of (nearly) equal stake, heaviest first onto the lighter
+    side; side 0 also holds the Byzantine originals, side 1
     their twins (node ``total - len(twins) + k`` is the twin of the ``k``-th Byzantine
     node), so the coalition votes with all its stake on both sides."""
     sides: list[list[int]] = [[], []]
@@ -102,9 +104,53 @@ def split_groups(
         side = 0 if weight[0] <= weight[1] else 1
         sides[side].append(node)
         weight[side] += stakes[node]
+    if planned is not None:
+        sides = [list(planned), [h for h in honest if h not in planned]]
     sides[0] += sorted(byzantine)
     sides[1] += range(total - len(twins), total)
     return [sorted(sides[0]), sorted(sides[1])]
+
+
+def planned_split(
+    honest: Sequence[int],
+    byzantine: set[int],
+    keys: Sequence[BlsPublicKey],
+    provisioners: tuple[Provisioner, ...],
+    seed: bytes,
+    params: ConsensusParams,
+) -> list[int] | None:
+    """The honest side 0 of a partition that lets the coalition, voting on both sides, give
+    round 1 a Success on side 0 and a Fail on side 1 in iteration 0, then a Success on side
+    1 in iteration 1 (the equivocation bound's shape, spec/consensus.md §3.9), or ``None``.
+    Committees of round 1 are public (drawn from the genesis seed), so the adversary can
+    plan; the first fitting split in a fixed enumeration is taken."""
+    coalition = {keys[b] for b in byzantine}
+
+    def credits(nodes: set[BlsPublicKey], iteration: int, step: StepName) -> int:
+        committee = cached_committee(provisioners, seed, 1, iteration, step, params)
+        return sum(committee.credits_of(k) for k in nodes)
+
+    def proposes(side: set[BlsPublicKey], iteration: int) -> bool:
+        return generator(provisioners, seed, 1, iteration, params) in side | coalition
+
+    valid = supermajority(params.validation_credits)
+    fail = majority(params.ratification_credits)
+    v, r = StepName.VALIDATION, StepName.RATIFICATION
+    for mask in range(1, 1 << len(honest)):
+        side0 = {keys[h] for k, h in enumerate(honest) if mask >> k & 1}
+        side1 = {keys[h] for h in honest} - side0
+        a, b = side0 | coalition, side1 | coalition
+        if (
+            proposes(side0, 0)
+            and credits(a, 0, v) >= valid
+            and credits(a, 0, r) >= valid
+            and credits(b, 0, r) >= fail
+            and proposes(side1, 1)
+            and credits(b, 1, v) >= valid
+            and credits(b, 1, r) >= valid
+        ):
+            return [h for k, h in enumerate(honest) if mask >> k & 1]
+    return None
 
 
 def final_blocks(node: ProvisionerNode) -> dict[int, Any]:

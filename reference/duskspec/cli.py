@@ -220,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument(
         "--behaviour",
         default="equivocate",
-        choices=("equivocate", "withhold", "invalid", "silent", "forge", "split"),
+        choices=("equivocate", "withhold", "invalid", "silent", "forge", "split", "late"),
     )
     simulate.add_argument("--loss", type=float, default=0.0, help="packet loss probability")
     simulate.add_argument("--partition", type=_partition, help="START:END virtual seconds")

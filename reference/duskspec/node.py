@@ -11,7 +11,9 @@ Byzantine behaviours are filters on an honest machine's outputs, so the protocol
 vote beside every vote; ``withhold`` sends no votes; ``invalid`` proposes candidates whose seed
 is signed over the wrong message (honest validators vote ``Invalid``); ``silent`` never sends
 its candidates; ``forge`` announces accepted blocks with a forged block signature or
-another generator.
+another generator; ``late`` withholds its votes and releases them ``min_step_timeout``
+seconds later; ``split`` runs an honest machine and, in :mod:`duskspec.simulation`, a twin
+with the same key on the other side of a partition.
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ class Behaviour(Enum):
     SILENT = "silent"
     FORGE = "forge"
     SPLIT = "split"
+    LATE = "late"
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,8 @@ def provisioner_machine(
         now = event.now // 1000  # the simulator counts microseconds, consensus milliseconds
         if kind is sim.Delivered:
             return on_frame(node, ctx, event.payload, now)
+        if kind is sim.Timer and isinstance(event.tag, Release):
+            return node, (broadcast(event.tag.message),)
         if kind is sim.Timer:
             return on_timer(node, ctx, event.tag, now)
         if kind is sim.Start:
@@ -326,7 +331,10 @@ def emit(
     """Turn round outputs into simulator outputs; a decision accepts the block."""
     sim_outputs: SimOutputs = ()
     for output in outputs:
-        if isinstance(output, rnd.Broadcast):
+        if isinstance(output, rnd.Broadcast) and held_back(node, output.message):
+            release = (now + ctx.params.min_step_timeout * 1000) * 1000
+            sim_outputs += (sim.SetTimer(release, Release(output.message)),)
+        elif isinstance(output, rnd.Broadcast):
             sim_outputs += tuple(broadcast(m) for m in misbehave(node, output.message))
         elif isinstance(output, rnd.SetTimer):
             sim_outputs += (sim.SetTimer(output.at * 1000, output),)
@@ -334,6 +342,20 @@ def emit(
             node, more = accept(node, ctx, output.block, now)
             sim_outputs += more
     return node, sim_outputs
+
+
+@dataclass(frozen=True)
+class Release:
+    """A timer tag of behaviour ``late``: broadcast this withheld vote now."""
+
+    message: WireMessage
+
+
+def held_back(node: ProvisionerNode, message: WireMessage) -> bool:
+    """``late`` withholds its votes for ``min_step_timeout`` seconds, then releases them."""
+    return node.behaviour == Behaviour.LATE and isinstance(
+        message, ValidationVote | RatificationVote
+    )
 
 
 def broadcast(message: WireMessage) -> sim.Broadcast:
@@ -452,11 +474,16 @@ def invalid_candidate(node: ProvisionerNode, block: Block) -> Block:
 def conflicting_vote(
     node: ProvisionerNode, message: ValidationVote | RatificationVote
 ) -> tuple[WireMessage, ...]:
-    """A second vote for the same step with a different value, validly signed."""
+    """A second vote for the same step with a different value, validly signed: a NoCandidate
+    double vote beside a Valid or Invalid one (it counts toward the NoCandidate quorum, the
+    equivocation bound's case), an Invalid vote for no candidate beside a NoCandidate one,
+    and a NoQuorum double vote beside any Ratification vote but NoQuorum."""
     assert node.keys is not None
     keys = node.keys
     if isinstance(message, ValidationVote):
         other = Vote(VoteKind.INVALID, sha3_256(b"equivocation" + message.header.encode()))
+        if message.vote.kind in (VoteKind.VALID, VoteKind.INVALID):
+            other = Vote(VoteKind.NO_CANDIDATE)
         forged = dataclasses.replace(message, vote=other)
         signature = bls.sign_multisig(keys.secret_key, keys.public_key, forged.signed_message())
         return (

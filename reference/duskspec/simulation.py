@@ -162,7 +162,9 @@ def run(
         half = config.provisioners // 2
         groups: list[Any] = [range(half), range(half, config.provisioners)]
         if twins:
-            groups = attack.split_groups(honest, byzantine, twins, total, stakes)
+            public = [k.public_key for k in keys]
+            plan = attack.planned_split(honest, byzantine, public, provisioners, tip.seed, params)
+            groups = attack.split_groups(honest, byzantine, twins, total, stakes, plan)
         simulator.split(origin + start * 1_000_000, groups)
         simulator.heal(origin + end * 1_000_000)
     limit_us = config.max_seconds_per_block * (config.blocks + 1) * 1_000_000

@@ -1,6 +1,6 @@
 """Safety sweeps of ``duskspec simulate`` over seeds (spec/consensus.md §3.9).
 
-``python -m duskspec.sweep --byzantine 0.375 --behaviour split --partition 0:60 --seeds 0:150``
+``python -m duskspec.sweep --byzantine 0.375 --partition 0:150 --seeds 0:200 --planned``
 runs one small ``tiny`` simulation per seed and prints one JSON line per run (seed, coalition
 stake and credits, verdict, evidence) and a last line with the verdict counts. Runs are
 deterministic: the same arguments print the same lines, except ``wall_s``.
@@ -15,7 +15,10 @@ import time
 from collections import Counter
 from typing import Any
 
-from duskspec.simulation import SimulationConfig, run
+from duskspec.attack import planned_split
+from duskspec.consensus.constants import PRESETS
+from duskspec.consensus.genesis import genesis_tip
+from duskspec.simulation import SimulationConfig, choose_byzantine, make_provisioners, run
 
 
 def one(config: SimulationConfig) -> dict[str, Any]:
@@ -35,10 +38,28 @@ def one(config: SimulationConfig) -> dict[str, Any]:
     }
 
 
-def sweep(base: SimulationConfig, seeds: range) -> Counter[str]:
+def has_plan(config: SimulationConfig) -> bool:
+    """Whether the ``split`` adversary finds its planned partition for this configuration
+    (:func:`duskspec.attack.planned_split`): a cheap look at round 1's committees."""
+    params = PRESETS[config.preset]
+    keys, provisioners = make_provisioners(config.provisioners, config.seed, params.minimum_stake)
+    stake_of = {p.public_key: p.value for p in provisioners}
+    stakes = [stake_of[k.public_key] for k in keys]
+    byzantine = choose_byzantine(stakes, config.byzantine, config.seed)
+    honest = [i for i in range(config.provisioners) if i not in byzantine]
+    public = [k.public_key for k in keys]
+    seed = genesis_tip(provisioners).seed
+    return planned_split(honest, byzantine, public, provisioners, seed, params) is not None
+
+
+def sweep(base: SimulationConfig, seeds: range, planned_only: bool = False) -> Counter[str]:
     counts: Counter[str] = Counter()
     for seed in seeds:
-        row = one(SimulationConfig(**{**vars(base), "seed": seed}))
+        config = SimulationConfig(**{**vars(base), "seed": seed})
+        if planned_only and not has_plan(config):
+            counts["skipped_no_plan"] += 1
+            continue
+        row = one(config)
         counts[row["verdict"]] += 1
         print(json.dumps(row, sort_keys=True), flush=True)
     return counts
@@ -60,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--loss", type=float, default=0.0)
     parser.add_argument("--partition", type=_range, help="START:END virtual seconds")
     parser.add_argument("--max-seconds-per-block", type=int, default=60)
+    parser.add_argument(
+        "--planned", action="store_true", help="run only seeds where split finds its plan"
+    )
     args = parser.parse_args(argv)
     partition = (args.partition.start, args.partition.stop) if args.partition else None
     base = SimulationConfig(
@@ -72,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         partition=partition,
         max_seconds_per_block=args.max_seconds_per_block,
     )
-    counts = sweep(base, args.seeds)
+    counts = sweep(base, args.seeds, args.planned)
     print(json.dumps({"runs": len(args.seeds), "verdicts": dict(sorted(counts.items()))}))
     return 0
 

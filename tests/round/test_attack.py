@@ -86,3 +86,38 @@ def test_split_twins_without_a_partition_propose_twice_and_stay_safe() -> None:
     report = run(config)
     assert report.verdict == "safe" and report.agreement_ok
     assert report.coalition_credits and len(report.coalition_credits) == TINY.max_iterations
+
+
+def test_the_adversary_plans_a_success_and_a_fail_of_one_iteration_at_the_bound() -> None:
+    """Seed 0 at 0.375 (3 of 8 credits in iteration 0's Validation committee): a split of
+    the honest nodes exists that gives side 0 a Valid quorum and side 1 a NoQuorum quorum in
+    iteration 0, then side 1 a Valid quorum in iteration 1; without a coalition none does."""
+    keys, provisioners = make_provisioners(8, 0, TINY.minimum_stake)
+    stake_of = {p.public_key: p.value for p in provisioners}
+    stakes = [stake_of[k.public_key] for k in keys]
+    byzantine = attack.closest_coalition(stakes, 0.375, 0)
+    honest = [i for i in range(8) if i not in byzantine]
+    public = [k.public_key for k in keys]
+    seed = genesis_tip(provisioners).seed
+    plan = attack.planned_split(honest, byzantine, public, provisioners, seed, TINY)
+    assert plan is not None and set(plan) < set(honest)
+    assert attack.planned_split(list(range(8)), set(), public, provisioners, seed, TINY) is None
+
+
+def test_late_votes_are_released_and_counted_after_the_honest_quorum() -> None:
+    """``late`` withholds every vote for min_step_timeout, then releases it: with 20 % of
+    the stake, honest nodes still decide; the late votes arrive as past-step votes."""
+    config = SimulationConfig(
+        provisioners=8, blocks=2, preset="tiny", seed=3, byzantine=0.2, behaviour="late"
+    )
+    report = run(config)
+    assert report.byzantine_nodes > 0
+    assert report.verdict == "safe" and report.blocks_finalized == 2
+
+
+def test_nocandidate_double_votes_keep_agreement_below_the_bound() -> None:
+    config = SimulationConfig(
+        provisioners=8, blocks=2, preset="tiny", seed=5, byzantine=0.25, behaviour="equivocate"
+    )
+    report = run(config)
+    assert report.verdict == "safe" and report.agreement_ok
