@@ -13,13 +13,14 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from duskspec.consensus.constants import ConsensusParams, majority, supermajority
 from duskspec.consensus.provisioners import Provisioner
 from duskspec.consensus.sortition import StepName, generator
 from duskspec.consensus.verification import cached_committee
+from duskspec.crypto import bls
 from duskspec.node import ProvisionerNode
 from duskspec.types import BlsPublicKey
 
@@ -42,9 +43,10 @@ def closest_coalition(stakes: Sequence[int], fraction: float, seed: int) -> set[
     for weight in weights:
         reachable.append(reachable[-1] | (reachable[-1] << weight))
     best = greedy_coalition(stakes, order, budget)
-    for target in range(budget // unit, -1, -1):
-        if not (reachable[-1] >> target) & 1:
-            continue
+    candidates = reachable[-1] & ((2 << (budget // unit)) - 1)
+    while candidates:
+        target = candidates.bit_length() - 1
+        candidates ^= 1 << target
         chosen = set()
         left = target
         for k in range(len(order), 0, -1):
@@ -118,37 +120,76 @@ def planned_split(
     provisioners: tuple[Provisioner, ...],
     seed: bytes,
     params: ConsensusParams,
+    secrets: Mapping[BlsPublicKey, int] | None = None,
 ) -> list[int] | None:
     """The honest side 0 of a partition that lets the coalition, voting on both sides, give
-    round 1 a Success on side 0 and a Fail on side 1 in iteration 0, then a Success on side
-    1 in iteration 1 (the equivocation bound's shape, spec/consensus.md §3.9), or ``None``.
-    Committees of round 1 are public (drawn from the genesis seed), so the adversary can
-    plan; the first fitting split in a fixed enumeration is taken."""
+    round 1 a Success on side 0 and a Fail on side 1 in one iteration, then a Success on
+    side 1 in a later one, every earlier iteration failing on the sides that pass it (the
+    equivocation bound's shape, spec/consensus.md §3.9), or ``None``.
+    Committees of round 1 are public (drawn from the genesis seed). With the coalition's
+    ``secrets``, a side whose round-1 block a coalition member generates has a seed the
+    adversary knows, so round 2 must also let that side attest a block (which makes its
+    round-1 block Final). The first fitting split in a fixed enumeration is taken."""
     coalition = {keys[b] for b in byzantine}
-
-    def credits(nodes: set[BlsPublicKey], iteration: int, step: StepName) -> int:
-        committee = cached_committee(provisioners, seed, 1, iteration, step, params)
-        return sum(committee.credits_of(k) for k in nodes)
-
-    def proposes(side: set[BlsPublicKey], iteration: int) -> bool:
-        return generator(provisioners, seed, 1, iteration, params) in side | coalition
-
     valid = supermajority(params.validation_credits)
     fail = majority(params.ratification_credits)
     v, r = StepName.VALIDATION, StepName.RATIFICATION
+
+    def credits(side: set[BlsPublicKey], seed: bytes, round: int, it: int, step: StepName) -> int:
+        committee = cached_committee(provisioners, seed, round, it, step, params)
+        return sum(committee.credits_of(k) for k in side | coalition)
+
+    def proposes(side: set[BlsPublicKey], seed: bytes, round: int, it: int) -> bool:
+        return generator(provisioners, seed, round, it, params) in side | coalition
+
+    def succeeds(side: set[BlsPublicKey], seed: bytes, round: int, it: int) -> bool:
+        return (
+            proposes(side, seed, round, it)
+            and credits(side, seed, round, it, v) >= valid
+            and credits(side, seed, round, it, r) >= valid
+        )
+
+    def attests_round_2(side: set[BlsPublicKey], it: int, required: bool) -> bool:
+        """Side ``side``'s round-1 block (iteration ``it``) has a seed the coalition knows
+        (``required``: it must) and round 2 can attest a block on it: some iteration
+        succeeds after Fails of all the iterations before it."""
+        author = generator(provisioners, seed, 1, it, params)
+        if secrets is None:
+            return True
+        if author not in secrets:
+            return not required
+        child = bls.sign_multisig(secrets[author], author, seed)
+        for k in range(params.max_iterations):
+            if succeeds(side, child, 2, k):
+                return True
+            if credits(side, child, 2, k, r) < fail:
+                return False
+        return False
+
+    def fails(side: set[BlsPublicKey], it: int) -> bool:
+        return credits(side, seed, 1, it, r) >= fail
+
+    def shape(side0: set[BlsPublicKey], side1: set[BlsPublicKey]) -> bool:
+        """Iterations ``i0 < i1`` of round 1: both sides fail every iteration before
+        ``i0``; side 0 succeeds at ``i0`` while side 1 fails it; side 1 fails every
+        iteration between and succeeds at ``i1``."""
+        for i0 in range(params.max_iterations - 1):
+            if succeeds(side0, seed, 1, i0) and fails(side1, i0):
+                for i1 in range(i0 + 1, params.max_iterations):
+                    if succeeds(side1, seed, 1, i1):
+                        return attests_round_2(side1, i1, True) and attests_round_2(
+                            side0, i0, False
+                        )
+                    if not fails(side1, i1):
+                        break
+            if not (fails(side0, i0) and fails(side1, i0)):
+                return False
+        return False
+
     for mask in range(1, 1 << len(honest)):
         side0 = {keys[h] for k, h in enumerate(honest) if mask >> k & 1}
         side1 = {keys[h] for h in honest} - side0
-        a, b = side0 | coalition, side1 | coalition
-        if (
-            proposes(side0, 0)
-            and credits(a, 0, v) >= valid
-            and credits(a, 0, r) >= valid
-            and credits(b, 0, r) >= fail
-            and proposes(side1, 1)
-            and credits(b, 1, v) >= valid
-            and credits(b, 1, r) >= valid
-        ):
+        if shape(side0, side1):
             return [h for k, h in enumerate(honest) if mask >> k & 1]
     return None
 

@@ -163,7 +163,10 @@ def run(
         groups: list[Any] = [range(half), range(half, config.provisioners)]
         if twins:
             public = [k.public_key for k in keys]
-            plan = attack.planned_split(honest, byzantine, public, provisioners, tip.seed, params)
+            secrets = {keys[b].public_key: keys[b].secret_key for b in byzantine}
+            plan = attack.planned_split(
+                honest, byzantine, public, provisioners, tip.seed, params, secrets
+            )
             groups = attack.split_groups(honest, byzantine, twins, total, stakes, plan)
         simulator.split(origin + start * 1_000_000, groups)
         simulator.heal(origin + end * 1_000_000)

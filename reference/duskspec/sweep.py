@@ -49,7 +49,9 @@ def has_plan(config: SimulationConfig) -> bool:
     honest = [i for i in range(config.provisioners) if i not in byzantine]
     public = [k.public_key for k in keys]
     seed = genesis_tip(provisioners).seed
-    return planned_split(honest, byzantine, public, provisioners, seed, params) is not None
+    secrets = {keys[b].public_key: keys[b].secret_key for b in byzantine}
+    plan = planned_split(honest, byzantine, public, provisioners, seed, params, secrets)
+    return plan is not None
 
 
 def sweep(base: SimulationConfig, seeds: range, planned_only: bool = False) -> Counter[str]:
