@@ -159,7 +159,7 @@ def planned_split(
         if author not in secrets:
             return not required
         child = bls.sign_multisig(secrets[author], author, seed)
-        for k in range(params.max_iterations):
+        for k in range(params.relax_iteration_threshold + 1):
             if succeeds(side, child, 2, k):
                 return True
             if credits(side, child, 2, k, r) < fail:
@@ -173,12 +173,13 @@ def planned_split(
         """Iterations ``i0 < i1`` of round 1: both sides fail every iteration before
         ``i0``; side 0 succeeds at ``i0`` while side 1 fails it; side 1 fails every
         iteration between and succeeds at ``i1``."""
-        for i0 in range(params.max_iterations - 1):
+        last = params.relax_iteration_threshold  # later blocks cannot be Attested (PNI > 0)
+        for i0 in range(last):
             if succeeds(side0, seed, 1, i0) and fails(side1, i0):
-                for i1 in range(i0 + 1, params.max_iterations):
+                for i1 in range(i0 + 1, last + 1):
                     if succeeds(side1, seed, 1, i1):
                         return attests_round_2(side1, i1, True) and attests_round_2(
-                            side0, i0, False
+                            side0, i0, True
                         )
                     if not fails(side1, i1):
                         break
