@@ -61,6 +61,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         behaviour=args.behaviour,
         loss=args.loss,
         partition=args.partition,
+        overlay=args.overlay,
     )
     console = Console(stderr=True)
     with _progress(console, not args.json) as progress:
@@ -224,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     simulate.add_argument("--loss", type=float, default=0.0, help="packet loss probability")
     simulate.add_argument("--partition", type=_partition, help="START:END virtual seconds")
+    simulate.add_argument("--overlay", choices=("kadcast", "flood"), default="kadcast")
     simulate.add_argument("--report", help="folder for summary.json and blocks.jsonl")
     simulate.add_argument("--json", action="store_true", help="one JSON object on stdout")
     simulate.set_defaults(func=cmd_simulate)

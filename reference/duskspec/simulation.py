@@ -28,6 +28,7 @@ from duskspec.consensus.round import NodeKeys
 from duskspec.consensus.verification import SignatureVerifier
 from duskspec.crypto import bls
 from duskspec.network import sim
+from duskspec.network.gossip import GossipNode, gossip_machine
 from duskspec.network.kadcast.node import kadcast_machine
 from duskspec.network.kadcast.wire import ray_id
 from duskspec.network.scenario import bootstrap_network
@@ -51,6 +52,9 @@ class SimulationConfig:
     partition: tuple[int, int] | None = None
     #: Give up after this many virtual seconds per block.
     max_seconds_per_block: int = 900
+    #: ``kadcast`` (bootstrapped with its own protocol) or ``flood`` (every node forwards a
+    #: new message to every other node: delivery within a partition side is certain).
+    overlay: str = "kadcast"
     #: Raw frames an outsider broadcasts once: (virtual second, entry node, frame hex).
     frames: tuple[tuple[float, int, str], ...] = ()
 
@@ -97,6 +101,17 @@ class SimulationReport:
         return fields
 
 
+def flood_nodes(count: int, seed: int) -> list[GossipNode]:
+    """The ``flood`` overlay: each node forwards a new message to every other node."""
+    return [
+        GossipNode(i, tuple(j for j in range(count) if j != i), count - 1, seed)
+        for i in range(count)
+    ]
+
+
+flood_machine = gossip_machine
+
+
 def make_provisioners(
     count: int, seed: int, minimum_stake: int
 ) -> tuple[list[NodeKeys], tuple[Provisioner, ...]]:
@@ -141,15 +156,19 @@ def run(
     total = config.provisioners + len(twins)
     verifier = SignatureVerifier()
     context = NodeContext(params, provisioners, verifier)
-    network = bootstrap_network(total, seed=config.seed)
+    overlay: tuple[Any, Any] = (flood_machine, flood_nodes(total, config.seed))
+    origin = 0
+    if config.overlay == "kadcast":
+        network = bootstrap_network(total, seed=config.seed)
+        overlay = (kadcast_machine, network.nodes)
+        origin = network.end_us
     net_config = sim.NetworkConfig(seed=config.seed, loss=config.loss)
     # Consensus starts where the bootstrap run ended: the routing tables' timestamps are from
     # that run, and a clock that went back to 0 would make every peer look fresh and every
     # lookup look overdue. All times below are relative to this origin.
-    origin = network.end_us
     simulator = sim.Simulator(
         net_config,
-        overlay=(kadcast_machine, network.nodes),
+        overlay=overlay,
         app=(provisioner_machine(context), nodes),
         start_times=[origin] * total,
     )

@@ -81,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--byzantine", type=float, default=0.0)
     parser.add_argument("--behaviour", default="split")
     parser.add_argument("--loss", type=float, default=0.0)
+    parser.add_argument("--overlay", default="kadcast", choices=("kadcast", "flood"))
     parser.add_argument("--partition", type=_range, help="START:END virtual seconds")
     parser.add_argument("--max-seconds-per-block", type=int, default=60)
     parser.add_argument(
@@ -95,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         byzantine=args.byzantine,
         behaviour=args.behaviour,
         loss=args.loss,
+        overlay=args.overlay,
         partition=partition,
         max_seconds_per_block=args.max_seconds_per_block,
     )

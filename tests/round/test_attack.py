@@ -121,3 +121,33 @@ def test_nocandidate_double_votes_keep_agreement_below_the_bound() -> None:
     )
     report = run(config)
     assert report.verdict == "safe" and report.agreement_ok
+
+
+AT_BOUND = SimulationConfig(
+    provisioners=8,
+    blocks=2,
+    preset="tiny",
+    seed=124,
+    byzantine=0.375,
+    behaviour="split",
+    partition=(0, 150),
+    max_seconds_per_block=50,
+    overlay="flood",
+)
+
+
+def test_at_the_bound_the_split_adversary_breaks_agreement_and_the_run_says_so() -> None:
+    """Seed 124 of the documented at-bound sweep (spec/consensus.md rule 3.31): two honest
+    nodes hold different Final blocks at height 1, and the verdict names both."""
+    report = run(AT_BOUND)
+    assert report.verdict == "agreement_violated" and not report.agreement_ok
+    assert report.evidence is not None and report.evidence["height"] == 1
+    hashes = {block["hash"] for block in report.evidence["blocks"]}
+    assert len(hashes) == 2
+
+
+def test_below_the_bound_the_same_adversary_finds_no_violation_on_a_few_seeds() -> None:
+    """The fast version of the below-bound sweep (the full one, 1000 seeds, is a command)."""
+    for seed in range(3):
+        config = dataclasses.replace(AT_BOUND, seed=seed, byzantine=0.25)
+        assert run(config).verdict != "agreement_violated"
