@@ -178,9 +178,7 @@ def planned_split(
             if succeeds(side0, seed, 1, i0) and fails(side1, i0):
                 for i1 in range(i0 + 1, last + 1):
                     if succeeds(side1, seed, 1, i1):
-                        return attests_round_2(side1, i1, True) and attests_round_2(
-                            side0, i0, True
-                        )
+                        return attests_round_2(side1, i1, True) and attests_round_2(side0, i0, True)
                     if not fails(side1, i1):
                         break
             if not (fails(side0, i0) and fails(side1, i0)):
