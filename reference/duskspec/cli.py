@@ -246,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument(
         "--behaviour",
         default="equivocate",
-        choices=("equivocate", "withhold", "invalid", "silent"),
+        choices=("equivocate", "withhold", "invalid", "silent", "forge", "split", "late"),
         help="what Byzantine nodes do",
     )
     simulate.add_argument(
@@ -255,9 +255,10 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--partition", type=_partition, help="START:END virtual seconds")
     simulate.add_argument(
         "--overlay",
-        choices=("tree", "packet"),
+        choices=("tree", "packet", "flood"),
         default="tree",
-        help="tree: Kadcast delegation trees per broadcast; packet: every Kadcast packet",
+        help="tree: Kadcast delegation trees per broadcast; packet: every Kadcast packet; "
+        "flood: every node forwards to every node",
     )
     simulate.add_argument(
         "--report", type=cli_support.new_report_dir, help="folder for summary.json and blocks.jsonl"

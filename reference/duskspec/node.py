@@ -10,12 +10,16 @@ Byzantine behaviours are filters on an honest machine's outputs, so the protocol
 ``if byzantine`` in it (:func:`misbehave`): ``equivocate`` sends a second, conflicting signed
 vote beside every vote; ``withhold`` sends no votes; ``invalid`` proposes candidates whose seed
 is signed over the wrong message (honest validators vote ``Invalid``); ``silent`` never sends
-its candidates.
+its candidates; ``forge`` announces accepted blocks with a forged block signature or
+another generator; ``late`` withholds its votes and releases them ``min_step_timeout``
+seconds later; ``split`` runs an honest machine and, in :mod:`duskspec.simulation`, a twin
+with the same key on the other side of a partition.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -48,10 +52,10 @@ from duskspec.consensus.verification import CommitteeSource, SignatureVerifier, 
 from duskspec.consensus.wire import AcceptedBlock, WireMessage, decode_shared, encode_message
 from duskspec.crypto import bls
 from duskspec.crypto.hashes import sha3_256
-from duskspec.errors import ConsensusError
+from duskspec.errors import ConsensusError, ProtocolError
 from duskspec.network import sim
 from duskspec.network.kadcast.wire import ray_id
-from duskspec.types import Hash32
+from duskspec.types import BlsPublicKey, Hash32
 
 #: Durations kept per step for the adaptive timeout (``AVG_VALUES_NUM``).
 HISTORY_LENGTH = 5
@@ -65,6 +69,9 @@ class Behaviour(Enum):
     WITHHOLD = "withhold"
     INVALID = "invalid"
     SILENT = "silent"
+    FORGE = "forge"
+    SPLIT = "split"
+    LATE = "late"
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,9 @@ class Accepted:
     iteration: int
     round_started: int
     decided_at: int
+    #: The block's generator and the block signature this node holds.
+    generator: bytes = b""
+    signature: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -124,6 +134,8 @@ def provisioner_machine(
         now = event.now // 1000  # the simulator counts microseconds, consensus milliseconds
         if kind is sim.Delivered:
             return on_frame(node, ctx, event.payload, now)
+        if kind is sim.Timer and isinstance(event.tag, Release):
+            return node, (broadcast(event.tag.message),)
         if kind is sim.Timer:
             return on_timer(node, ctx, event.tag, now)
         if kind is sim.Start:
@@ -148,7 +160,7 @@ def begin_round(
     for message in due:
         try:
             node, more = on_message(node, ctx, message, now)
-        except ConsensusError:
+        except ProtocolError:
             continue  # an early message that turns out invalid is dropped, as on arrival
         sim_outputs += more
     return node, sim_outputs
@@ -181,7 +193,7 @@ def on_message(
     if target > current + ctx.params.max_round_distance or target < current:
         return node, ()
     if target > current:
-        return dataclasses.replace(node, pending=(*node.pending, message)), ()
+        return hold_for_later(node, ctx, message), ()
     if isinstance(message, AcceptedBlock):
         return on_accepted_block(node, ctx, message.block, now)
     state, outputs = rnd.receive(node.round, round_context(node, ctx), message, now)
@@ -195,6 +207,59 @@ def with_round(node: ProvisionerNode, state: rnd.RoundState) -> ProvisionerNode:
     updated.__dict__.update(node.__dict__)
     updated.__dict__["round"] = state
     return updated
+
+
+def pending_slot(message: WireMessage) -> tuple[object, ...]:
+    """Rule 3.24: the slot a later-round message takes in ``pending``: (round, topic,
+    iteration, claimed author); one message per slot."""
+    if isinstance(message, AcceptedBlock):
+        return (message_round(message), "block")
+    if isinstance(message, Block):
+        header = message.header
+        return (header.height, "candidate", header.iteration, header.generator)
+    if isinstance(message, ValidationVote | RatificationVote):
+        topic = "validation" if isinstance(message, ValidationVote) else "ratification"
+        return (message.header.round, topic, message.header.iteration, message.sign_info.signer)
+    return (message.header.round, "quorum", message.header.iteration)
+
+
+def message_author(message: WireMessage) -> BlsPublicKey | None:
+    if isinstance(message, AcceptedBlock):
+        return message.block.header.generator
+    if isinstance(message, Block):
+        return message.header.generator
+    if isinstance(message, ValidationVote | RatificationVote):
+        return message.sign_info.signer
+    return None
+
+
+def message_iteration(message: WireMessage) -> int:
+    if isinstance(message, AcceptedBlock):
+        return message.block.header.iteration
+    if isinstance(message, Block):
+        return message.header.iteration
+    return message.header.iteration
+
+
+def hold_for_later(
+    node: ProvisionerNode, ctx: NodeContext, message: WireMessage
+) -> ProvisionerNode:
+    """Rule 3.24: a message of a later round is kept only if its iteration is in range, its
+    author is a provisioner and its slot is free; nothing here costs a pairing."""
+    if message_iteration(message) >= ctx.params.max_iterations:
+        raise ConsensusError("consensus.iteration_out_of_range", str(message_iteration(message)))
+    author = message_author(message)
+    if author is not None and author not in provisioner_keys(ctx.provisioners):
+        raise ConsensusError("consensus.unknown_signer", author.hex()[:16])
+    slot = pending_slot(message)
+    if any(pending_slot(m) == slot for m in node.pending):
+        raise ConsensusError("consensus.pending_slot_taken", str(slot[:3]))
+    return dataclasses.replace(node, pending=(*node.pending, message))
+
+
+@functools.lru_cache(maxsize=8)
+def provisioner_keys(provisioners: tuple[Provisioner, ...]) -> frozenset[BlsPublicKey]:
+    return frozenset(p.public_key for p in provisioners)
 
 
 def on_timer(
@@ -254,8 +319,9 @@ def on_competing_block(
 
 
 def check_announced_block(block: Block, tip: Tip, ctx: NodeContext, now: int) -> None:
-    """A block announced by another node: a valid header on ``tip`` and a Success
-    attestation of exactly this block."""
+    """A block announced by another node: a valid header on ``tip`` (generator and block
+    signature first, rule 3.16) and a Success attestation of exactly this block."""
+    check_header(block, tip, ctx.provisioners, ctx.verifier, ctx.params, now // 1000)
     attestation = block.attestation
     if (
         attestation is None
@@ -263,7 +329,6 @@ def check_announced_block(block: Block, tip: Tip, ctx: NodeContext, now: int) ->
         or attestation.vote != Vote(VoteKind.VALID, block.hash)
     ):
         raise ConsensusError("consensus.block_not_attested", block.hash.hex()[:16])
-    check_header(block, tip, ctx.provisioners, ctx.verifier, ctx.params, now // 1000)
     source = CommitteeSource(ctx.provisioners, tip.seed, block.header.height, ctx.params)
     header = ConsensusHeader(tip.hash, block.header.height, block.header.iteration)
     check_attestation(ctx.verifier, source, header, attestation)
@@ -275,7 +340,10 @@ def emit(
     """Turn round outputs into simulator outputs; a decision accepts the block."""
     sim_outputs: SimOutputs = ()
     for output in outputs:
-        if isinstance(output, rnd.Broadcast):
+        if isinstance(output, rnd.Broadcast) and held_back(node, output.message):
+            release = (now + ctx.params.min_step_timeout * 1000) * 1000
+            sim_outputs += (sim.SetTimer(release, Release(output.message)),)
+        elif isinstance(output, rnd.Broadcast):
             sim_outputs += tuple(broadcast(m) for m in misbehave(node, output.message))
         elif isinstance(output, rnd.SetTimer):
             sim_outputs += (sim.SetTimer(output.at * 1000, output),)
@@ -283,6 +351,20 @@ def emit(
             node, more = accept(node, ctx, output.block, now)
             sim_outputs += more
     return node, sim_outputs
+
+
+@dataclass(frozen=True)
+class Release:
+    """A timer tag of behaviour ``late``: broadcast this withheld vote now."""
+
+    message: WireMessage
+
+
+def held_back(node: ProvisionerNode, message: WireMessage) -> bool:
+    """``late`` withholds its votes for ``min_step_timeout`` seconds, then releases them."""
+    return node.behaviour == Behaviour.LATE and isinstance(
+        message, ValidationVote | RatificationVote
+    )
 
 
 def broadcast(message: WireMessage) -> sim.Broadcast:
@@ -316,7 +398,15 @@ def accept(
         block.attestation,
         ctx.provisioners,
     )
-    record = Accepted(header.height, block.hash, header.iteration, node.round_started, now)
+    record = Accepted(
+        header.height,
+        block.hash,
+        header.iteration,
+        node.round_started,
+        now,
+        header.generator,
+        block.signature,
+    )
     node = dataclasses.replace(
         node,
         tip=tip,
@@ -327,7 +417,8 @@ def accept(
         history=updated_history(node.history, node.round.durations),
     )
     node, outputs = begin_round(node, ctx, now)
-    return node, (broadcast(AcceptedBlock(block)), *outputs)
+    announce = tuple(broadcast(m) for m in misbehave(node, AcceptedBlock(block)))
+    return node, (*announce, *outputs)
 
 
 def updated_history(
@@ -354,7 +445,27 @@ def misbehave(node: ProvisionerNode, message: WireMessage) -> tuple[WireMessage,
         return ()
     if behaviour == Behaviour.INVALID and isinstance(message, Block):
         return (invalid_candidate(node, message),)
+    if behaviour == Behaviour.FORGE and isinstance(message, AcceptedBlock):
+        return forged_blocks(node, message.block)
     return (message,)
+
+
+def forged_blocks(node: ProvisionerNode, block: Block) -> tuple[WireMessage, ...]:
+    """``forge`` relays, in place of the block it accepted, the same block with the block
+    signature made by its own key (``consensus.invalid_block_signature``) and the block
+    re-issued under its own key as generator, re-signed, with the real attestation
+    (``consensus.invalid_generator`` unless it is the expected generator)."""
+    assert node.keys is not None
+    keys = node.keys
+    forged_signature = bls.sign_multisig(keys.secret_key, keys.public_key, block.hash)
+    resigned = dataclasses.replace(block, signature=forged_signature)
+    header = dataclasses.replace(block.header, generator=keys.public_key)
+    usurped = dataclasses.replace(
+        block,
+        header=header,
+        signature=bls.sign_multisig(keys.secret_key, keys.public_key, header.hash),
+    )
+    return (AcceptedBlock(resigned), AcceptedBlock(usurped))
 
 
 def invalid_candidate(node: ProvisionerNode, block: Block) -> Block:
@@ -372,11 +483,16 @@ def invalid_candidate(node: ProvisionerNode, block: Block) -> Block:
 def conflicting_vote(
     node: ProvisionerNode, message: ValidationVote | RatificationVote
 ) -> tuple[WireMessage, ...]:
-    """A second vote for the same step with a different value, validly signed."""
+    """A second vote for the same step with a different value, validly signed: a NoCandidate
+    double vote beside a Valid or Invalid one (it counts toward the NoCandidate quorum, the
+    equivocation bound's case), an Invalid vote for no candidate beside a NoCandidate one,
+    and a NoQuorum double vote beside any Ratification vote but NoQuorum."""
     assert node.keys is not None
     keys = node.keys
     if isinstance(message, ValidationVote):
         other = Vote(VoteKind.INVALID, sha3_256(b"equivocation" + message.header.encode()))
+        if message.vote.kind in (VoteKind.VALID, VoteKind.INVALID):
+            other = Vote(VoteKind.NO_CANDIDATE)
         forged = dataclasses.replace(message, vote=other)
         signature = bls.sign_multisig(keys.secret_key, keys.public_key, forged.signed_message())
         return (

@@ -12,6 +12,7 @@ configuration gives the same run. Only the wall-clock figure differs between mac
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import statistics
 import time
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from duskspec import attack
 from duskspec.consensus.constants import DUSK, PRESETS
 from duskspec.consensus.genesis import genesis_tip
 from duskspec.consensus.provisioners import Provisioner, provisioner_set
@@ -28,17 +30,21 @@ from duskspec.crypto import bls
 from duskspec.crypto.floor import FloorMeter, metering
 from duskspec.errors import NetworkError
 from duskspec.network import sim
+from duskspec.network.gossip import GossipNode, gossip_machine
 from duskspec.network.kadcast.node import kadcast_machine
+from duskspec.network.kadcast.wire import ray_id
 from duskspec.network.scenario import bootstrap_network
 from duskspec.network.tree import TreeOverlay
 from duskspec.node import Behaviour, NodeContext, ProvisionerNode, provisioner_machine
+from duskspec.types import BlsPublicKey, BlsSignature
 
 #: Virtual time between checks of the stop condition (µs).
 CHECK_EVERY_US = 1_000_000
 
 #: ``packet``: every Kadcast packet runs through the node machines (the fidelity reference);
-#: ``tree``: each broadcast's delegation tree is computed at once (spec/network.md §10.1).
-OVERLAYS = ("tree", "packet")
+#: ``tree``: each broadcast's delegation tree is computed at once (spec/network.md §10.1);
+#: ``flood``: every node forwards to every node (adversarial sweeps, spec/consensus.md §3.9).
+OVERLAYS = ("tree", "packet", "flood")
 #: Per-broadcast accounting kept by the simulator (the report reads only totals), so that
 #: memory stays flat however many blocks run.
 MESSAGE_STATS_KEPT = 256
@@ -57,7 +63,12 @@ class SimulationConfig:
     partition: tuple[int, int] | None = None
     #: Give up after this many virtual seconds per block.
     max_seconds_per_block: int = 900
+    #: ``tree`` (each broadcast's Kadcast delegation tree computed at once), ``packet``
+    #: (every Kadcast packet through its machine) or ``flood`` (every node forwards a new
+    #: message to every other node: delivery within a partition side is certain).
     overlay: str = "tree"
+    #: Raw frames an outsider broadcasts once: (virtual second, entry node, frame hex).
+    frames: tuple[tuple[float, int, str], ...] = ()
 
 
 @dataclass
@@ -91,6 +102,16 @@ class SimulationReport:
     floor_cpu_seconds: float = 0.0
     #: Per metered operation: distinct calls, repeats, CPU seconds of the distinct ones.
     floor_operations: dict[str, dict[str, float | int]] = field(default_factory=dict)
+    #: Messages the nodes' handlers rejected with a ProtocolError (dropped, state unchanged).
+    rejected_messages: int = 0
+    #: Blocks honest nodes hold whose block signature does not verify under their generator.
+    forged_blocks_accepted: int = 0
+    #: ``safe``, ``agreement_violated`` or ``not_live`` (duskspec.attack.verdict).
+    verdict: str = "safe"
+    #: For ``agreement_violated``: the height and the two conflicting Final blocks.
+    evidence: dict[str, Any] | None = None
+    #: The Byzantine coalition's [Validation, Ratification] credits per iteration of round 1.
+    coalition_credits: list[list[int]] = field(default_factory=list)
     per_block: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -98,6 +119,17 @@ class SimulationReport:
         fields.pop("per_block")
         fields["config"] = vars(self.config)
         return fields
+
+
+def flood_nodes(count: int, seed: int) -> list[GossipNode]:
+    """The ``flood`` overlay: each node forwards a new message to every other node."""
+    return [
+        GossipNode(i, tuple(j for j in range(count) if j != i), count - 1, seed)
+        for i in range(count)
+    ]
+
+
+flood_machine = gossip_machine
 
 
 def make_provisioners(
@@ -118,17 +150,9 @@ def make_provisioners(
 
 
 def choose_byzantine(stakes: list[int], fraction: float, seed: int) -> set[int]:
-    """A seeded choice of nodes whose stake stays at most ``fraction`` of the total."""
-    order = list(range(len(stakes)))
-    random.Random(seed ^ 0xB12).shuffle(order)
-    budget = fraction * sum(stakes)
-    chosen: set[int] = set()
-    held = 0
-    for node in order:
-        if held + stakes[node] <= budget:
-            chosen.add(node)
-            held += stakes[node]
-    return chosen
+    """A seeded choice of nodes whose stake is as close to ``fraction`` of the total as the
+    stakes allow without exceeding it (:func:`duskspec.attack.closest_coalition`)."""
+    return attack.closest_coalition(stakes, fraction, seed)
 
 
 def run(
@@ -151,35 +175,56 @@ def run(
         ProvisionerNode(keys[i], behaviour if i in byzantine else Behaviour.HONEST, tip)
         for i in range(config.provisioners)
     ]
+    # ``split``: every Byzantine key also runs a twin, placed on the other side of the
+    # partition (spec/consensus.md §3.9); the twins are nodes n, n+1, ...
+    twins = sorted(byzantine) if behaviour == Behaviour.SPLIT else []
+    nodes += [ProvisionerNode(keys[b], behaviour, tip) for b in twins]
+    total = config.provisioners + len(twins)
     verifier = SignatureVerifier()
     context = NodeContext(params, provisioners, verifier)
     if config.overlay not in OVERLAYS:
         raise NetworkError("network.unknown_overlay", f"{config.overlay!r}; known: {OVERLAYS}")
     phase("network bootstrap")
     bootstrap_start = time.process_time()
-    network = bootstrap_network(config.provisioners, seed=config.seed)
+    overlay: tuple[Any, Any] | None = (flood_machine, flood_nodes(total, config.seed))
+    tree = None
+    origin = 0
+    if config.overlay != "flood":
+        network = bootstrap_network(total, seed=config.seed)
+        overlay = (kadcast_machine, network.nodes)
+        origin = network.end_us
+        if config.overlay == "tree":
+            tree, overlay = TreeOverlay(network.nodes), None
     bootstrap_cpu = time.process_time() - bootstrap_start
     net_config = sim.NetworkConfig(seed=config.seed, loss=config.loss)
     # Consensus starts where the bootstrap run ended: the routing tables' timestamps are from
     # that run, and a clock that went back to 0 would make every peer look fresh and every
     # lookup look overdue. All times below are relative to this origin.
-    origin = network.end_us
-    tree = TreeOverlay(network.nodes) if config.overlay == "tree" else None
     simulator = sim.Simulator(
         net_config,
-        overlay=None if tree else (kadcast_machine, network.nodes),
+        overlay=overlay,
         app=(provisioner_machine(context), nodes),
-        start_times=[origin] * config.provisioners,
+        start_times=[origin] * total,
         tree=tree,
         max_message_stats=MESSAGE_STATS_KEPT,
     )
+    for at, entry, frame_hex in config.frames:
+        frame = bytes.fromhex(frame_hex)
+        simulator.originate(origin + int(at * 1_000_000), entry, frame, len(frame), ray_id(frame))
+    honest = [i for i in range(config.provisioners) if i not in byzantine]
     if config.partition is not None:
         start, end = config.partition
         half = config.provisioners // 2
-        groups = [range(half), range(half, config.provisioners)]
+        groups: list[Any] = [range(half), range(half, config.provisioners)]
+        if twins:
+            public = [k.public_key for k in keys]
+            secrets = {keys[b].public_key: keys[b].secret_key for b in byzantine}
+            plan = attack.planned_split(
+                honest, byzantine, public, provisioners, tip.seed, params, secrets
+            )
+            groups = attack.split_groups(honest, byzantine, twins, total, stakes, plan)
         simulator.split(origin + start * 1_000_000, groups)
         simulator.heal(origin + end * 1_000_000)
-    honest = [i for i in range(config.provisioners) if i not in byzantine]
     limit_us = config.max_seconds_per_block * (config.blocks + 1) * 1_000_000
     wall_start = time.perf_counter()
     phase("consensus")
@@ -200,11 +245,20 @@ def run(
     cpu = time.process_time() - cpu_start
     wall = time.perf_counter() - wall_start
     result = report(config, simulator, honest, byzantine, stakes, verifier, wall, origin)
-    result.cpu_seconds = cpu
-    result.bootstrap_cpu_seconds = bootstrap_cpu
-    result.floor_cpu_seconds = meter.cpu_s
-    result.floor_operations = meter.summary()
-    return result
+    states = [simulator.states[sim.APP][i] for i in honest]
+    outcome, evidence = attack.verdict(states, honest, result.blocks_finalized >= config.blocks)
+    coalition = {keys[b].public_key for b in byzantine}
+    credits = attack.coalition_credits(provisioners, tip.seed, coalition, params)
+    return dataclasses.replace(
+        result,
+        verdict=outcome,
+        evidence=evidence,
+        coalition_credits=credits,
+        cpu_seconds=cpu,
+        bootstrap_cpu_seconds=bootstrap_cpu,
+        floor_cpu_seconds=meter.cpu_s,
+        floor_operations=meter.summary(),
+    )
 
 
 def finalized_up_to(node: ProvisionerNode, height: int) -> int:
@@ -222,6 +276,19 @@ def agreement(states: list[ProvisionerNode]) -> tuple[bool, str]:
     if forks:
         return False, f"honest nodes accepted different blocks at heights {forks[:10]}"
     return True, "every honest node accepted the same block at every height"
+
+
+def forged_blocks_accepted(states: list[ProvisionerNode], verifier: SignatureVerifier) -> int:
+    """Accepted blocks whose signature over their hash fails under their generator's key."""
+    return sum(
+        not verifier.verify(
+            verifier.aggregate_key((BlsPublicKey(r.generator),)),
+            r.hash,
+            BlsSignature(r.signature),
+        )
+        for node in states
+        for r in node.accepted
+    )
 
 
 def report(
@@ -281,5 +348,7 @@ def report(
         byzantine_stake=sum(stakes[i] for i in byzantine) / sum(stakes),
         digest=simulator.digest().hex(),
         fallbacks=sum(len(n.reverted) for n in states),
+        rejected_messages=totals.rejected,
+        forged_blocks_accepted=forged_blocks_accepted(states, verifier),
         per_block=per_block,
     )

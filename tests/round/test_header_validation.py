@@ -8,11 +8,16 @@ import pytest
 
 from duskspec.consensus import round as rnd
 from duskspec.consensus.block import Block, FailedIteration, Header
-from duskspec.consensus.header_validation import INVALID_VOTE_CODES, Tip, check_header
+from duskspec.consensus.header_validation import (
+    INVALID_VOTE_CODES,
+    Tip,
+    check_header,
+    expected_generator,
+)
 from duskspec.crypto import bls
 from duskspec.crypto.hashes import sha3_256
 from duskspec.errors import ConsensusError
-from duskspec.types import Hash32
+from duskspec.types import BlsSignature, Hash32
 from support.lockstep import TINY, Lockstep
 
 
@@ -125,8 +130,71 @@ def test_failed_iterations_are_bounded_and_checked(setup: Setup) -> None:
         failure(setup, changed(setup, failed_iterations=(fake,)))
         == "consensus.invalid_failed_iterations"
     )
-    at_one = changed(setup, iteration=1, failed_iterations=(fake,))
+    at_one = generated(
+        setup, dataclasses.replace(setup.candidate.header, iteration=1, failed_iterations=(fake,))
+    )
     assert failure(setup, at_one) == "consensus.invalid_failed_iterations"
+
+
+def generated(setup: Setup, header: Header) -> Block:
+    """``header`` under the expected generator of its iteration, signed by it."""
+    key = expected_generator(setup.tip, setup.net.provisioners, header.iteration, TINY)
+    keys = next(c.keys for c in setup.net.contexts if c.keys and c.keys.public_key == key)
+    seed = bls.sign_multisig(keys.secret_key, keys.public_key, setup.tip.seed)
+    header = dataclasses.replace(header, generator=key, seed=seed)
+    return Block(header, bls.sign_multisig(keys.secret_key, keys.public_key, header.hash))
+
+
+def test_the_generator_must_be_the_expected_one(setup: Setup) -> None:
+    impostor = next(
+        c.keys
+        for c in setup.net.contexts
+        if c.keys and c.keys.public_key != setup.candidate.header.generator
+    )
+    assert impostor is not None
+    header = dataclasses.replace(setup.candidate.header, generator=impostor.public_key)
+    block = Block(header, bls.sign_multisig(impostor.secret_key, impostor.public_key, header.hash))
+    assert failure(setup, block) == "consensus.invalid_generator"
+    assert "consensus.invalid_generator" not in INVALID_VOTE_CODES  # Dusk: no vote
+
+
+def test_the_block_signature_must_verify(setup: Setup) -> None:
+    other = next(
+        c.keys
+        for c in setup.net.contexts
+        if c.keys and c.keys.public_key != setup.candidate.header.generator
+    )
+    assert other is not None
+    forged = dataclasses.replace(
+        setup.candidate,
+        signature=bls.sign_multisig(other.secret_key, other.public_key, setup.candidate.hash),
+    )
+    assert failure(setup, forged) == "consensus.invalid_block_signature"
+    garbage = dataclasses.replace(setup.candidate, signature=BlsSignature(bytes(48)))
+    assert failure(setup, garbage) == "consensus.invalid_block_signature"
+    assert "consensus.invalid_block_signature" not in INVALID_VOTE_CODES
+
+
+def test_iterations_past_the_round_and_emergency_blocks_are_refused(setup: Setup) -> None:
+    for iteration, code in (
+        (TINY.max_iterations, "consensus.iteration_out_of_range"),
+        (TINY.emergency_block_iteration, "consensus.emergency_block_unsupported"),
+    ):
+        assert failure(setup, changed(setup, iteration=iteration)) == code
+
+
+def test_the_generator_rule_comes_first_as_in_dusk(setup: Setup) -> None:
+    """A block wrong in every field reports the generator rule."""
+    impostor = next(
+        c.keys
+        for c in setup.net.contexts
+        if c.keys and c.keys.public_key != setup.candidate.header.generator
+    )
+    assert impostor is not None
+    header = dataclasses.replace(
+        setup.candidate.header, generator=impostor.public_key, version=9, height=99, timestamp=1
+    )
+    assert failure(setup, Block(header, BlsSignature(bytes(48)))) == "consensus.invalid_generator"
 
 
 def test_the_empty_hash_rule_is_an_invalid_vote() -> None:

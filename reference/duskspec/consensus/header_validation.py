@@ -80,19 +80,25 @@ def check_header(
     params: ConsensusParams,
     now: int,
 ) -> None:
-    """Rules H1-H9 of spec/consensus.md §9 for a candidate built on ``tip``."""
+    """Rule 3.16 of spec/consensus.md for a block built on ``tip``, in Dusk's order
+    (``verify_block_header``): generator and block signature; version, hash, height;
+    timestamps; parent; seed; ``prev_block_cert``; failed iterations; then the payload root."""
     header = block.header
-    check_height_and_parent(header, tip)
+    check_generator(block, tip, provisioners, verifier, params)
     if header.version != BLOCK_HEADER_VERSION:
         raise ConsensusError("consensus.unsupported_version", str(header.version))
     if block.hash == bytes(32):
         raise ConsensusError("consensus.empty_hash")
+    if header.height != tip.height + 1:
+        raise ConsensusError("consensus.mismatch_height", f"{header.height} after {tip.height}")
     if header.timestamp < tip.timestamp + params.minimum_block_time:
         raise ConsensusError(
             "consensus.block_time_less", f"{header.timestamp} < {tip.timestamp} + slot"
         )
     if header.timestamp > now + MARGIN_TIMESTAMP:
         raise ConsensusError("consensus.block_time_higher", f"{header.timestamp} > now {now}")
+    if header.prev_block_hash != tip.hash:
+        raise ConsensusError("consensus.prev_block_hash", header.prev_block_hash.hex()[:16])
     check_seed(header, tip, verifier)
     check_prev_block_cert(header, tip, verifier, params)
     check_failed_iterations(header, tip, provisioners, verifier, params)
@@ -100,11 +106,26 @@ def check_header(
         raise ConsensusError("consensus.txroot_mismatch")
 
 
-def check_height_and_parent(header: Header, tip: Tip) -> None:
-    if header.height != tip.height + 1:
-        raise ConsensusError("consensus.mismatch_height", f"{header.height} after {tip.height}")
-    if header.prev_block_hash != tip.hash:
-        raise ConsensusError("consensus.prev_block_hash", header.prev_block_hash.hex()[:16])
+def check_generator(
+    block: Block,
+    tip: Tip,
+    provisioners: tuple[Provisioner, ...],
+    verifier: SignatureVerifier,
+    params: ConsensusParams,
+) -> None:
+    """Dusk's first header rule: the generator is the one sortition expects for the block's
+    round and iteration, and its signature over the block hash verifies. Emergency blocks
+    (iteration 255, signed by Dusk's key) are not supported (spec/consensus.md §8)."""
+    header = block.header
+    if header.iteration == params.emergency_block_iteration:
+        raise ConsensusError("consensus.emergency_block_unsupported")
+    if header.iteration >= params.max_iterations:
+        raise ConsensusError("consensus.iteration_out_of_range", str(header.iteration))
+    if header.generator != expected_generator(tip, provisioners, header.iteration, params):
+        raise ConsensusError("consensus.invalid_generator", f"iteration {header.iteration}")
+    apk = verifier.aggregate_key((header.generator,))
+    if not verifier.verify(apk, block.hash, block.signature):
+        raise ConsensusError("consensus.invalid_block_signature", block.hash.hex()[:16])
 
 
 def check_seed(header: Header, tip: Tip, verifier: SignatureVerifier) -> None:

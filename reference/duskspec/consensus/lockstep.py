@@ -18,7 +18,7 @@ from duskspec.consensus.genesis import genesis_tip
 from duskspec.consensus.provisioners import Provisioner, provisioner_set
 from duskspec.consensus.verification import SignatureVerifier
 from duskspec.crypto import bls
-from duskspec.errors import ConsensusError
+from duskspec.errors import ProtocolError
 
 TINY = PRESETS["tiny"]
 
@@ -41,10 +41,15 @@ class Lockstep:
     """Round machines of ``keys`` on a shared genesis tip; ``inbox`` holds (dest, message)."""
 
     def __init__(
-        self, keys: list[rnd.NodeKeys], params: ConsensusParams = TINY, now: int = 0
+        self,
+        keys: list[rnd.NodeKeys],
+        params: ConsensusParams = TINY,
+        now: int = 0,
+        extra: tuple[Provisioner, ...] = (),
     ) -> None:
+        """``extra``: provisioners that stake but run no machine (silent members)."""
         self.params = params
-        self.provisioners = make_provisioners(keys, params)
+        self.provisioners = provisioner_set((*make_provisioners(keys, params), *extra))
         self.tip = genesis_tip(self.provisioners)
         self.verifier = SignatureVerifier()
         self.contexts = [
@@ -82,7 +87,7 @@ class Lockstep:
         dest, message = self.inbox.pop(index)
         try:
             state, outputs = rnd.receive(self.states[dest], self.contexts[dest], message, self.now)
-        except ConsensusError as exc:
+        except ProtocolError as exc:
             self.rejected.append(exc.code)
             return
         self.states[dest] = state

@@ -64,7 +64,7 @@ from duskspec.consensus.verification import (
 )
 from duskspec.crypto import bls
 from duskspec.crypto.merkle import EMPTY_NODE
-from duskspec.errors import ConsensusError
+from duskspec.errors import ConsensusError, ProtocolError
 from duskspec.types import BlsPublicKey, BlsSignature, Hash32
 
 #: Block gas limit written into candidates (rusk ``DEFAULT_BLOCK_GAS_LIMIT``).
@@ -392,7 +392,28 @@ def _check_round(state: RoundState, header: ConsensusHeader) -> None:
         raise ConsensusError("consensus.wrong_prev_hash", header.prev_block_hash.hex()[:16])
 
 
+def check_iteration(ctx: RoundContext, iteration: int) -> None:
+    """Rule 3.21: a message names an iteration of the round, ``< max_iterations``."""
+    if iteration >= ctx.params.max_iterations:
+        raise ConsensusError("consensus.iteration_out_of_range", str(iteration))
+
+
+def queue_slot(message: Message) -> tuple[object, ...]:
+    """Rule 3.22: the slot a future message takes in the queue; one message per slot."""
+    if isinstance(message, Block):
+        return ("candidate", message.header.iteration)
+    if isinstance(message, ValidationVote):
+        return ("validation", message.header.iteration, message.sign_info.signer)
+    if isinstance(message, RatificationVote):
+        return ("ratification", message.header.iteration, message.sign_info.signer)
+    return ("quorum", message.header.iteration)
+
+
 def _queue(state: RoundState, message: Message) -> Result:
+    """Queue a checked future message (rule 3.22): a message whose slot is taken is dropped."""
+    slot = queue_slot(message)
+    if any(queue_slot(m) == slot for m in state.queued):
+        raise ConsensusError("consensus.future_slot_taken", str(slot[:2]))
     return dataclasses.replace(state, queued=(*state.queued, message)), ()
 
 
@@ -404,13 +425,16 @@ def on_candidate(state: RoundState, ctx: RoundContext, block: Block, now: int) -
         raise ConsensusError("consensus.wrong_round", f"candidate for {header.height}")
     if header.prev_block_hash != state.tip.hash:
         raise ConsensusError("consensus.wrong_prev_hash", header.prev_block_hash.hex()[:16])
+    check_iteration(ctx, header.iteration)
     if header.generator != iteration_generator(state, ctx, header.iteration):
         raise ConsensusError("consensus.wrong_generator", f"iteration {header.iteration}")
     check_vote_signature(ctx.verifier, header.generator, block.hash, block.signature)
     if header.txroot != payload_root(block.payload):
         raise ConsensusError("consensus.txroot_mismatch")
-    state = dataclasses.replace(state, candidates={**state.candidates, block.hash: block})
     awaited = state.awaiting
+    if awaited is None or awaited.vote.block_hash != block.hash:
+        check_candidate_room(state, header.iteration, block.hash)
+    state = dataclasses.replace(state, candidates={**state.candidates, block.hash: block})
     if awaited is not None and awaited.vote.block_hash == block.hash and state.decided is None:
         return decide(state, awaited.vote, awaited, ())
     position = _position(state, header.iteration, StepName.PROPOSAL)
@@ -422,24 +446,37 @@ def on_candidate(state: RoundState, ctx: RoundContext, block: Block, now: int) -
     return enter_validation(state, ctx, now)
 
 
+#: Rule 3.22: distinct candidates kept per iteration (an honest generator sends one; two
+#: let a node hold both sides of an equivocating generator).
+CANDIDATES_PER_ITERATION = 2
+
+
+def check_candidate_room(state: RoundState, iteration: int, block_hash: Hash32) -> None:
+    held = [b for b in state.candidates.values() if b.header.iteration == iteration]
+    if block_hash not in state.candidates and len(held) >= CANDIDATES_PER_ITERATION:
+        raise ConsensusError("consensus.candidate_slot_taken", f"iteration {iteration}")
+
+
 VoteMessage = ValidationVote | RatificationVote
 
 
 def admit_vote(state: RoundState, ctx: RoundContext, message: VoteMessage, step: StepName) -> str:
-    """§1.7 for a vote that passed its shape checks: ``"queue"`` it if its step is still
-    ahead, ``"ignore"`` it if its step is behind (unless its iteration is an emergency one),
-    and otherwise check its signature and ``"count"`` it."""
+    """§1.7 for a vote that passed its shape checks (rule 3.21, cheapest check first): its
+    iteration is in the round; ``"ignore"`` it if its step is behind (unless its iteration
+    is an emergency one); its signer is in the step's committee; its signature verifies
+    (the only pairing); then ``"queue"`` it if its step is still ahead, else ``"count"`` it."""
     iteration = message.header.iteration
+    check_iteration(ctx, iteration)
     position = _position(state, iteration, step)
-    if position == "future":
-        return "queue"
     if position == "past" and not ctx.params.is_emergency_iteration(iteration):
         return "ignore"
     sign_info = message.sign_info
+    if not committee(state, ctx, iteration, step).is_member(sign_info.signer):
+        raise ConsensusError("consensus.not_in_committee", sign_info.signer.hex()[:16])
     check_vote_signature(
         ctx.verifier, sign_info.signer, message.signed_message(), sign_info.signature
     )
-    return "count"
+    return "queue" if position == "future" else "count"
 
 
 def collect(
@@ -606,6 +643,7 @@ def on_quorum(state: RoundState, ctx: RoundContext, message: QuorumMessage, now:
     """A Quorum message: verify the attestation against the rebuilt committees; a Success
     decides the round (or waits for its candidate), a Fail for the current iteration ends it."""
     _check_round(state, message.header)
+    check_iteration(ctx, message.header.iteration)
     if state.decided is not None:
         return state, ()
     attestation = message.attestation
@@ -659,7 +697,9 @@ def next_iteration(state: RoundState, ctx: RoundContext, now: int) -> Result:
 
 
 def replay(state: RoundState, ctx: RoundContext, outputs: tuple[Output, ...], now: int) -> Result:
-    """Re-deliver queued messages that are no longer in the future (§1.7 future messages)."""
+    """Re-deliver queued messages that are no longer in the future (§1.7 future messages).
+    Rule 3.23: any :class:`ProtocolError` a replayed message raises drops that message only;
+    the step change that triggered the replay, and its timer, stand."""
     due = tuple(m for m in state.queued if _message_position(state, m) != "future")
     if not due:
         return state, outputs
@@ -667,7 +707,7 @@ def replay(state: RoundState, ctx: RoundContext, outputs: tuple[Output, ...], no
     for message in due:
         try:
             state, more = receive(state, ctx, message, now)
-        except ConsensusError:
+        except ProtocolError:
             continue  # a queued message that turns out invalid is dropped, as on arrival
         outputs += more
     return state, outputs

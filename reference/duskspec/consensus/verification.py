@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from duskspec.consensus.constants import ConsensusParams, majority, supermajority
 from duskspec.consensus.messages import (
@@ -35,11 +36,23 @@ from duskspec.crypto import bls
 from duskspec.errors import ConsensusError, CryptoError
 from duskspec.types import BlsPublicKey, BlsSignature
 
+#: Rule 3.9: entries each memo keeps; past it the oldest entry is evicted (a memo, so
+#: eviction changes no result, only what a repeated check costs).
+MEMO_CAPACITY = 1 << 16
+
+
+def _remember(memo: dict[Any, Any], key: Any, value: Any, capacity: int) -> None:
+    if len(memo) >= capacity:
+        del memo[next(iter(memo))]
+    memo[key] = value
+
 
 class SignatureVerifier:
-    """Counted memo of :func:`duskspec.crypto.bls.verify_multisig` and of aggregate keys."""
+    """Counted memo of :func:`duskspec.crypto.bls.verify_multisig` and of aggregate keys,
+    each bounded by :data:`MEMO_CAPACITY` (oldest first out)."""
 
-    def __init__(self) -> None:
+    def __init__(self, capacity: int = MEMO_CAPACITY) -> None:
+        self.capacity = capacity
         self._verdicts: dict[tuple[bytes, bytes, bytes], bool] = {}
         self._keys: dict[tuple[BlsPublicKey, ...], BlsPublicKey] = {}
         self.calls = 0
@@ -47,21 +60,29 @@ class SignatureVerifier:
 
     def aggregate_key(self, public_keys: tuple[BlsPublicKey, ...]) -> BlsPublicKey:
         """``Σ H1(pk)·pk`` over ``public_keys`` (a single voter's key is the 1-element case)."""
-        if public_keys not in self._keys:
-            self._keys[public_keys] = bls.aggregate_public_keys(public_keys)
-        return self._keys[public_keys]
+        key = self._keys.get(public_keys)
+        if key is None:
+            key = bls.aggregate_public_keys(public_keys)
+            _remember(self._keys, public_keys, key, self.capacity)
+        return key
+
+    @property
+    def memo_entries(self) -> int:
+        return len(self._verdicts) + len(self._keys)
 
     def verify(self, apk: BlsPublicKey, message: bytes, signature: BlsSignature) -> bool:
         """False for a wrong or malformed signature (a malformed one cannot be valid)."""
         self.calls += 1
         key = (apk, message, signature)
-        if key not in self._verdicts:
+        verdict = self._verdicts.get(key)
+        if verdict is None:
             self.verifications += 1
             try:
-                self._verdicts[key] = bls.verify_multisig(apk, message, signature)
+                verdict = bls.verify_multisig(apk, message, signature)
             except CryptoError:
-                self._verdicts[key] = False
-        return self._verdicts[key]
+                verdict = False
+            _remember(self._verdicts, key, verdict, self.capacity)
+        return verdict
 
 
 def vote_threshold(vote: Vote, committee_size: int) -> int:

@@ -119,6 +119,8 @@ def decode_message(data: bytes, params: ConsensusParams) -> WireMessage:
     version = (reader.u8(), reader.u16(), reader.u16())
     if version[0] != PROTOCOL_VERSION[0]:
         raise ConsensusError("consensus.unsupported_protocol_version", str(version))
+    if version != PROTOCOL_VERSION:
+        raise ConsensusError("consensus.noncanonical_version", str(version))
     topic = reader.u8()
     body = reader.rest()
     if topic in (TOPIC_BLOCK, TOPIC_CANDIDATE):

@@ -23,6 +23,7 @@ import dataclasses
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from duskspec.consensus import hostile
 from duskspec.consensus import round as rnd
 from duskspec.consensus.aggregation import step_votes_of
 from duskspec.consensus.block import Block
@@ -352,6 +353,46 @@ def vote_cases(params: ConsensusParams) -> Iterator[Case]:
         pre=pre,
         expected_error="consensus.unknown_vote_tag",
     )
+    yield from hostile_vote_cases(net, pre, validation)
+
+
+def hostile_vote_cases(net: Lockstep, pre: RoundPre, validation: ValidationVote) -> Iterator[Case]:
+    """Drop codes of spec/consensus.md §3.8: keyless and out-of-range messages."""
+    poison = hostile.poison_ratification(validation.header)
+    yield Case(
+        "poison_ratification",
+        "issue 8's 258-byte NoQuorum Ratification vote, signer and signature all zeros",
+        FrameInput(encode_message(poison)),
+        pre=pre,
+        expected_error="consensus.not_in_committee",
+    )
+    for name, signer in (
+        ("identity_signer", hostile.IDENTITY_SIGNER),
+        ("off_curve_signer", hostile.OFF_CURVE_SIGNER),
+    ):
+        yield Case(
+            name,
+            f"a Validation vote signed by no one in the name of the {name.split('_')[0]} key",
+            FrameInput(encode_message(hostile.keyless_validation(validation.header, signer, 0))),
+            pre=pre,
+            expected_error="consensus.not_in_committee",
+        )
+    far = dataclasses.replace(validation.header, iteration=200)
+    yield Case(
+        "iteration_out_of_range",
+        "a vote for iteration 200, past the round's last iteration",
+        FrameInput(encode_message(dataclasses.replace(validation, header=far))),
+        pre=pre,
+        expected_error="consensus.iteration_out_of_range",
+    )
+    frame = encode_message(validation)
+    yield Case(
+        "noncanonical_version",
+        "version 1.0.1: only 1.0.0 decodes, so one message has one encoding",
+        FrameInput(frame[:3] + b"\x01\x00" + frame[5:]),
+        pre=pre,
+        expected_error="consensus.noncanonical_version",
+    )
 
 
 def attestation_cases(params: ConsensusParams) -> Iterator[Case]:
@@ -457,12 +498,46 @@ def step_cases(params: ConsensusParams) -> Iterator[Case]:
         frames([forged, *net.log]),
         pre=pre,
     )
+    yield hostile_step_case(net, pre)
     silent = silent_generator_round(params)
     yield Case(
         "silent_generator",
         "no candidate in iteration 0: a Fail quorum moves to iteration 1, which decides",
         frames(silent.log),
         pre=pre_of(silent),
+    )
+
+
+def hostile_step_case(net: Lockstep, pre: RoundPre) -> Case:
+    """The honest round behind a burst of hostile frames: the poison vote, strangers' votes
+    for later iterations, an out-of-range iteration, and two distinct signed votes of one
+    member for iteration 1 (the second finds its queue slot taken). Same decision."""
+    first = next(m for m in net.log if isinstance(m, ValidationVote))
+    header = first.header
+    later = dataclasses.replace(header, iteration=1)
+    member = next(
+        c.keys
+        for c in net.contexts
+        if c.keys
+        and rnd.committee(net.states[0], net.contexts[0], 1, StepName.VALIDATION).is_member(
+            c.keys.public_key
+        )
+    )
+    assert member is not None
+    flood = tuple(hostile.signed_future_flood(later, member.secret_key, member.public_key, 2))
+    strangers = tuple(
+        hostile.keyless_validation(later, key, i) for i, key in enumerate(hostile.stranger_keys(3))
+    )
+    far = hostile.keyless_validation(
+        dataclasses.replace(header, iteration=200), hostile.ZERO_SIGNER, 0
+    )
+    burst: list[rnd.Message] = [hostile.poison_ratification(header), *strangers, far, *flood]
+    return Case(
+        "hostile_burst",
+        "hostile frames first (each dropped with its code, one future vote queued), then "
+        "the honest round: decided in iteration 0",
+        frames([*burst, *net.log]),
+        pre=pre,
     )
 
 
