@@ -159,7 +159,7 @@ def _byzantine_votes(net: Lockstep) -> list[ValidationVote | RatificationVote]:
     ]
 
 
-Scheduler.TestCase.settings = settings(max_examples=25, stateful_step_count=40, deadline=None)
+Scheduler.TestCase.settings = settings(stateful_step_count=40)
 TestScheduler = Scheduler.TestCase
 
 
@@ -247,7 +247,6 @@ def run_synchronously(net: Lockstep) -> None:
             return
 
 
-@settings(max_examples=15, deadline=None)
 @given(adversarial_prefix)
 # Issue 8 item 4: node 2 loses the iteration-0 candidate, then receives the Success quorum
 # (``awaiting``); without ``fetch_awaited_candidates`` it timed out to Open Consensus mode.
