@@ -1,20 +1,14 @@
---------------------- MODULE MCSuccinctAttestation ---------------------
-(* Small constants for exhaustive checking of SuccinctAttestation.        *)
-(* Two honest provisioners with 2 credits each and one Byzantine with 1: *)
-(* 5 credits, so the Valid quorum is Supermajority(5) = 4, the other     *)
-(* quorum Majority(5) = 3, and Byzantine credits stay below a third. The *)
-(* Byzantine provisioner generates iteration 0 and may equivocate; an    *)
-(* honest one generates iteration 1. With these credits lowering the     *)
-(* Valid quorum to a majority breaks safety while the real thresholds    *)
-(* keep it. (Four provisioners with credits 1, 1, 2 and 1 behave alike  *)
-(* but exceed 2 million states; see spec/consensus.md §4.)               *)
-EXTENDS SuccinctAttestation
+-------------------- MODULE MCSuccinctAttestation --------------------
+(* Safety below the equivocation bound (spec/consensus.md §4, §10). Honest *)
+(* h1 (3 credits) and h2 (2); Byzantine b (1) and g, the generator of     *)
+(* every iteration, which proposes any candidates at any time. Rule 2.10  *)
+(* keeps g out of every committee: each committee is {h1, h2, b}, 6       *)
+(* credits (Valid 4, other 4), whose bound is 4 + 4 - 6 - 1 = 1 credit.   *)
+EXTENDS SuccinctAttestation, TLC
 
-MCProvisioners == {"h1", "h2", "b"}
-MCByzantine == {"b"}
-MCCredits == [p \in MCProvisioners |-> IF p = "b" THEN 1 ELSE 2]
-MCCandidates == {"A", "B"}
-MCGenerator == [i \in 0..1 |-> IF i = 0 THEN "b" ELSE "h1"]
-MCValidQuorum == Supermajority(SumCredits(MCProvisioners))
-MCOtherQuorum == Majority(SumCredits(MCProvisioners))
+MCCredits == ("h1" :> 3) @@ ("h2" :> 2) @@ ("b" :> 1) @@ ("g" :> 1)
+MCGenerator == [i \in 0..1 |-> "g"]
+MCValidQuorum(n) == Supermajority(n)
+MCOtherQuorum(n) == Majority(n)
+MCSymmetry == Permutations(Candidates)
 =============================================================================

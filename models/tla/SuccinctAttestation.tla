@@ -2,43 +2,55 @@
 (***************************************************************************)
 (* One round of Dusk's Succinct Attestation (spec/consensus.md §3-§4).     *)
 (*                                                                         *)
-(* Each iteration has a Proposal, a Validation and a Ratification step.    *)
-(* Provisioners hold credits; a vote weighs its voter's credits. Honest    *)
-(* provisioners cast at most one vote per step and may time out at any     *)
-(* moment; steps and iterations interleave freely (asynchrony: a node may  *)
-(* still vote in an iteration others have left). A Byzantine              *)
-(* generator may propose several candidates, and Byzantine provisioners    *)
+(* Each honest node walks the iterations of the round: Proposal,           *)
+(* Validation, Ratification, then NextIteration on a Fail attestation of   *)
+(* its iteration or on its Ratification timeout. Provisioners hold         *)
+(* credits; a vote weighs its voter's credits. The committees of           *)
+(* iteration i exclude the generators of i and i+1 (rule 2.10), so a       *)
+(* generator never votes in its own iteration. A Byzantine generator may   *)
+(* propose several candidates at any time, and Byzantine committee members *)
 (* vote for every value of every step (double votes): quorums only grow    *)
 (* with votes, so this strongest behaviour covers every other Byzantine    *)
-(* voting pattern and needs no state of its own.                           *)
+(* voting pattern for safety and needs no state of its own.                *)
 (*                                                                         *)
-(* Abstractions (spec/consensus.md §4): every step's committee is the      *)
-(* whole provisioner set with fixed credits (sortition is abstracted       *)
-(* away); the generator of each iteration is a constant; Invalid votes     *)
-(* count like NoCandidate votes (same quorum, same Fail outcome) and are   *)
-(* folded into them; signatures are assumed unforgeable, so a vote is its  *)
-(* voter's; messages are never lost but may arrive in any order, which the *)
-(* free interleaving of actions covers.                                    *)
+(* Time. Before GST (iterations below GSTIter) any step may time out at    *)
+(* any moment. From GSTIter on, messages arrive before timers fire: a      *)
+(* step times out only when waiting cannot help (the generator is          *)
+(* Byzantine; every honest member voted and no quorum formed). Liveness    *)
+(* (Termination) is checked under weak fairness of every honest node and  *)
+(* of Attest.                                                              *)
+(*                                                                         *)
+(* Abstractions (spec/consensus.md §4): committees are fixed sets with     *)
+(* fixed credits (sortition is abstracted); Invalid votes count like       *)
+(* NoCandidate votes (same quorum, same Fail outcome) and are folded into  *)
+(* them; signatures are unforgeable; a broadcast message reaches every     *)
+(* node, so the sets proposed and attestations are what every node can     *)
+(* read, and asynchrony is the free interleaving of the nodes' actions.   *)
 (*                                                                         *)
 (* Finalize is the earliest finality Dusk grants: a block attested with    *)
-(* PNI = 0, i.e. every earlier iteration of the round has a Fail           *)
-(* attestation (rolling finality then makes it Final when the next block   *)
-(* is attested; later rounds are not modelled).                            *)
+(* PNI = 0, i.e. every earlier iteration has a recorded Fail attestation.  *)
+(* Relaxed mode: Fail attestations of iterations >= RelaxIter are not      *)
+(* recorded (failed_iterations holds at most RelaxIter entries), so a      *)
+(* block above iteration RelaxIter never has PNI 0.                        *)
 (***************************************************************************)
 EXTENDS Naturals, FiniteSets
 
 CONSTANTS
     Provisioners,   \* all provisioners
     Byzantine,      \* the Byzantine ones
-    Credits,        \* [Provisioners -> Nat]: credits in every committee
+    Credits,        \* [Provisioners -> Nat]: credits of a committee member
     Candidates,     \* candidate block names (strings)
     MaxIter,        \* iterations 0..MaxIter-1
     Generator,      \* [0..MaxIter-1 -> Provisioners]
-    ValidQuorum,    \* credits a Valid vote needs (supermajority)
-    OtherQuorum     \* credits NoCandidate and NoQuorum votes need (majority)
+    RelaxIter,      \* first relaxed iteration: its Fail attestations are not recorded
+    GSTIter,        \* first iteration in which honest nodes' timers never fire early
+    ByzantineVote,  \* TRUE: Byzantine members vote every value; FALSE: they withhold
+    ValidQuorum(_), \* credits a Valid vote needs among a committee's credits
+    OtherQuorum(_)  \* credits NoCandidate and NoQuorum votes need
 
 Honest == Provisioners \ Byzantine
 Iterations == 0..(MaxIter - 1)
+Steps == {"Proposal", "Validation", "Ratification"}
 
 \* Votes are strings: a candidate's name stands for Valid(candidate).
 NoCandidate == "NoCandidate"
@@ -47,98 +59,177 @@ ValidationVotes == Candidates \cup {NoCandidate}
 RatificationVotes == ValidationVotes \cup {NoQuorum}
 FailVotes == {NoCandidate, NoQuorum}
 NoVote == "none"
+NoBlock == <<>>
 
 RECURSIVE SumCredits(_)
 SumCredits(S) ==
     IF S = {} THEN 0
     ELSE LET p == CHOOSE x \in S : TRUE IN Credits[p] + SumCredits(S \ {p})
 
-TotalCredits == SumCredits(Provisioners)
 Majority(n) == n \div 2 + 1
 Supermajority(n) == n - n \div 3
-Threshold(v) == IF v \in Candidates THEN ValidQuorum ELSE OtherQuorum
 
-ASSUME 3 * SumCredits(Byzantine) < TotalCredits
+(* Rule 2.10: the Validation and Ratification committees of iteration i.   *)
+Committee(i) ==
+    Provisioners \ ({Generator[i]} \cup IF i + 1 < MaxIter THEN {Generator[i + 1]} ELSE {})
+
+CommitteeCredits(i) == SumCredits(Committee(i))
+Threshold(i, v) ==
+    IF v \in Candidates THEN ValidQuorum(CommitteeCredits(i)) ELSE OtherQuorum(CommitteeCredits(i))
+
 ASSUME \A i \in Iterations : Generator[i] \in Provisioners
+ASSUME RelaxIter \in Nat /\ GSTIter \in Nat /\ ByzantineVote \in BOOLEAN
 
 VARIABLES
     proposed,       \* set of <<iteration, candidate>> broadcast by generators
     vvotes,         \* [Iterations -> [Honest -> ValidationVotes \cup {NoVote}]]
     rvotes,         \* [Iterations -> [Honest -> RatificationVotes \cup {NoVote}]]
     attestations,   \* set of <<iteration, vote>>: a candidate = Success, else Fail
+    iter,           \* [Honest -> Iterations]: each honest node's iteration
+    step,           \* [Honest -> Steps]: each honest node's step
+    decided,        \* [Honest -> block or NoBlock]: the block a node decided
     finalized       \* set of <<iteration, candidate>> some honest node finalized
 
-vars == <<proposed, vvotes, rvotes, attestations, finalized>>
+vars == <<proposed, vvotes, rvotes, attestations, iter, step, decided, finalized>>
 
-\* Credits for vote v in one step of iteration i: the honest provisioners that cast it
-\* plus every Byzantine provisioner, who votes for everything.
-Weight(votes, i, v) == SumCredits({n \in Honest : votes[i][n] = v}) + SumCredits(Byzantine)
+\* Credits for v in one step of iteration i: the honest members that cast it plus, when
+\* ByzantineVote, every Byzantine member, who votes for everything (the worst case for
+\* safety); otherwise Byzantine members withhold every vote (the worst case for liveness).
+Weight(votes, i, v) ==
+    SumCredits({n \in Honest \cap Committee(i) : votes[i][n] = v})
+    + IF ByzantineVote THEN SumCredits(Byzantine \cap Committee(i)) ELSE 0
 
 (* Votes for v of iteration i reach their Validation quorum: the           *)
 (* ValidationResult every node that collects them computes.                 *)
-ReachValidationQuorum(i, v) == Weight(vvotes, i, v) >= Threshold(v)
+ReachValidationQuorum(i, v) == Weight(vvotes, i, v) >= Threshold(i, v)
+CanAttest(i, v) ==
+    /\ Weight(rvotes, i, v) >= Threshold(i, v)
+    /\ (v # NoQuorum => ReachValidationQuorum(i, v))
+
+FailAttested(i) == \E v \in FailVotes : <<i, v>> \in attestations
+\* Relaxed mode: only Fail attestations below RelaxIter are recorded in a block.
+FailRecorded(i) == i < RelaxIter /\ FailAttested(i)
 
 Init ==
     /\ proposed = {}
     /\ vvotes = [i \in Iterations |-> [n \in Honest |-> NoVote]]
     /\ rvotes = [i \in Iterations |-> [n \in Honest |-> NoVote]]
     /\ attestations = {}
+    /\ iter = [n \in Honest |-> 0]
+    /\ step = [n \in Honest |-> "Proposal"]
+    /\ decided = [n \in Honest |-> NoBlock]
     /\ finalized = {}
 
-(* The generator of iteration i broadcasts candidate c. An honest generator *)
-(* proposes once; a Byzantine one equivocates.                              *)
-Propose(p, i, c) ==
-    /\ p = Generator[i]
-    /\ <<i, c>> \notin proposed
-    /\ (p \in Honest => \A d \in Candidates : <<i, d>> \notin proposed)
+Active(n) == decided[n] = NoBlock
+
+(* Timers. Before GST a timer may fire at any moment; after it, only when   *)
+(* waiting cannot complete the step.                                         *)
+Members(i) == Honest \cap Committee(i)
+ProposalTimeoutOK(n) == iter[n] < GSTIter \/ Generator[iter[n]] \in Byzantine
+ValidationTimeoutOK(n) ==
+    LET i == iter[n] IN
+    \/ i < GSTIter
+    \/ /\ \A m \in Members(i) : vvotes[i][m] # NoVote
+       /\ \A v \in ValidationVotes : ~ReachValidationQuorum(i, v)
+RatificationTimeoutOK(n) ==
+    LET i == iter[n] IN
+    \/ i < GSTIter
+    \/ /\ \A m \in Members(i) : rvotes[i][m] # NoVote
+       /\ \A v \in RatificationVotes : ~CanAttest(i, v)
+
+(* Generators. An honest generator proposes one candidate when it reaches  *)
+(* the Proposal step of its iteration, then moves to Validation without    *)
+(* voting (it is not in its iteration's committee). A Byzantine generator  *)
+(* proposes any candidates at any time.                                     *)
+Propose(n, c) ==
+    LET i == iter[n] IN
+    /\ Active(n) /\ step[n] = "Proposal" /\ n = Generator[i]
     /\ proposed' = proposed \cup {<<i, c>>}
-    /\ UNCHANGED <<vvotes, rvotes, attestations, finalized>>
+    /\ step' = [step EXCEPT ![n] = "Validation"]
+    /\ UNCHANGED <<vvotes, rvotes, attestations, iter, decided, finalized>>
 
-(* Validation: an honest node votes Valid(c) for a candidate it received,  *)
-(* or NoCandidate when its Proposal step timed out; once per iteration.    *)
-CastValidationVote(n, i, v) ==
-    /\ vvotes[i][n] = NoVote
-    /\ (v \in Candidates => <<i, v>> \in proposed)
-    /\ vvotes' = [vvotes EXCEPT ![i][n] = v]
-    /\ UNCHANGED <<proposed, rvotes, attestations, finalized>>
+ByzantinePropose(p, i, c) ==
+    /\ p \in Byzantine /\ p = Generator[i]
+    /\ <<i, c>> \notin proposed
+    /\ proposed' = proposed \cup {<<i, c>>}
+    /\ UNCHANGED <<vvotes, rvotes, attestations, iter, step, decided, finalized>>
 
-(* Ratification: an honest node votes its Validation result, or NoQuorum    *)
-(* when the Validation step timed out without one.                          *)
-CastRatificationVote(n, i, v) ==
-    /\ rvotes[i][n] = NoVote
-    /\ (v = NoQuorum \/ ReachValidationQuorum(i, v))
-    /\ rvotes' = [rvotes EXCEPT ![i][n] = v]
-    /\ UNCHANGED <<proposed, vvotes, attestations, finalized>>
+(* Validation: an honest node votes Valid(c) for a candidate of its        *)
+(* iteration, or NoCandidate when its Proposal step timed out; a committee *)
+(* member casts the vote, any node moves on to Validation.                 *)
+CastValidationVote(n, v) ==
+    LET i == iter[n] IN
+    /\ Active(n) /\ step[n] = "Proposal" /\ n # Generator[i]
+    /\ IF v \in Candidates THEN <<i, v>> \in proposed ELSE ProposalTimeoutOK(n)
+    /\ vvotes' = IF n \in Committee(i) THEN [vvotes EXCEPT ![i][n] = v] ELSE vvotes
+    /\ step' = [step EXCEPT ![n] = "Validation"]
+    /\ UNCHANGED <<proposed, rvotes, attestations, iter, decided, finalized>>
+
+(* Ratification: an honest node votes the Validation result it saw (the   *)
+(* quorum it collected), or NoQuorum when its Validation step timed out.   *)
+CastRatificationVote(n, v) ==
+    LET i == iter[n] IN
+    /\ Active(n) /\ step[n] = "Validation"
+    /\ IF v = NoQuorum THEN ValidationTimeoutOK(n) ELSE ReachValidationQuorum(i, v)
+    /\ rvotes' = IF n \in Committee(i) THEN [rvotes EXCEPT ![i][n] = v] ELSE rvotes
+    /\ step' = [step EXCEPT ![n] = "Ratification"]
+    /\ UNCHANGED <<proposed, vvotes, attestations, iter, decided, finalized>>
 
 (* Both quorums for v (only the Ratification one for NoQuorum) make an       *)
 (* attestation: Success(Valid(c)) for a candidate, Fail otherwise.          *)
 Attest(i, v) ==
     /\ <<i, v>> \notin attestations
-    /\ Weight(rvotes, i, v) >= Threshold(v)
-    /\ (v # NoQuorum => ReachValidationQuorum(i, v))
+    /\ CanAttest(i, v)
     /\ attestations' = attestations \cup {<<i, v>>}
-    /\ UNCHANGED <<proposed, vvotes, rvotes, finalized>>
+    /\ UNCHANGED <<proposed, vvotes, rvotes, iter, step, decided, finalized>>
 
-(* Candidate c of iteration i is final for the honest nodes that hold its  *)
-(* attestation: every earlier iteration has a Fail attestation (PNI = 0).  *)
-(* Every honest node receives every attestation, so one set records what   *)
-(* any of them finalized.                                                   *)
+(* A Fail attestation of the node's iteration, or its Ratification timer,  *)
+(* moves it to the next iteration. After the last iteration the node stays *)
+(* (Open Consensus mode: it only waits for a Success attestation).          *)
+NextIteration(n) ==
+    LET i == iter[n] IN
+    /\ Active(n) /\ i + 1 < MaxIter
+    /\ \/ FailAttested(i)
+       \/ step[n] = "Ratification" /\ RatificationTimeoutOK(n)
+    /\ iter' = [iter EXCEPT ![n] = i + 1]
+    /\ step' = [step EXCEPT ![n] = "Proposal"]
+    /\ UNCHANGED <<proposed, vvotes, rvotes, attestations, decided, finalized>>
+
+(* A Success attestation of any iteration of the round decides it.          *)
+Decide(n, i, c) ==
+    /\ Active(n)
+    /\ <<i, c>> \in attestations
+    /\ decided' = [decided EXCEPT ![n] = <<i, c>>]
+    /\ UNCHANGED <<proposed, vvotes, rvotes, attestations, iter, step, finalized>>
+
+(* Candidate c of iteration i is final: attested with PNI 0, every earlier *)
+(* iteration having a recorded Fail attestation. Every honest node receives *)
+(* every attestation, so one set records what any of them finalized.        *)
 Finalize(i, c) ==
     /\ <<i, c>> \notin finalized
     /\ <<i, c>> \in attestations
-    /\ \A j \in 0..(i - 1) : \E v \in FailVotes : <<j, v>> \in attestations
+    /\ \A j \in 0..(i - 1) : FailRecorded(j)
     /\ finalized' = finalized \cup {<<i, c>>}
-    /\ UNCHANGED <<proposed, vvotes, rvotes, attestations>>
+    /\ UNCHANGED <<proposed, vvotes, rvotes, attestations, iter, step, decided>>
+
+HonestNext(n) ==
+    \/ \E c \in Candidates : Propose(n, c)
+    \/ \E v \in ValidationVotes : CastValidationVote(n, v)
+    \/ \E v \in RatificationVotes : CastRatificationVote(n, v)
+    \/ NextIteration(n)
+    \/ \E i \in Iterations, c \in Candidates : Decide(n, i, c)
+
+AttestNext == \E i \in Iterations, v \in RatificationVotes : Attest(i, v)
 
 Next ==
-    \/ \E p \in Provisioners, i \in Iterations, c \in Candidates : Propose(p, i, c)
-    \/ \E n \in Honest, i \in Iterations, v \in ValidationVotes : CastValidationVote(n, i, v)
-    \/ \E n \in Honest, i \in Iterations, v \in RatificationVotes :
-          CastRatificationVote(n, i, v)
-    \/ \E i \in Iterations, v \in RatificationVotes : Attest(i, v)
+    \/ \E n \in Honest : HonestNext(n)
+    \/ \E p \in Byzantine, i \in Iterations, c \in Candidates : ByzantinePropose(p, i, c)
+    \/ AttestNext
     \/ \E i \in Iterations, c \in Candidates : Finalize(i, c)
 
 Spec == Init /\ [][Next]_vars
+
+FairSpec == Spec /\ (\A n \in Honest : WF_vars(HonestNext(n))) /\ WF_vars(AttestNext)
 
 -----------------------------------------------------------------------------
 TypeOK ==
@@ -146,7 +237,15 @@ TypeOK ==
     /\ vvotes \in [Iterations -> [Honest -> ValidationVotes \cup {NoVote}]]
     /\ rvotes \in [Iterations -> [Honest -> RatificationVotes \cup {NoVote}]]
     /\ attestations \subseteq Iterations \X RatificationVotes
+    /\ iter \in [Honest -> Iterations]
+    /\ step \in [Honest -> Steps]
+    /\ \A n \in Honest : decided[n] = NoBlock \/ decided[n] \in Iterations \X Candidates
     /\ finalized \subseteq Iterations \X Candidates
+
+(* Rule 2.10: a generator never votes in its own iteration. *)
+GeneratorDoesNotVote ==
+    \A i \in Iterations : Generator[i] \in Honest =>
+        vvotes[i][Generator[i]] = NoVote /\ rvotes[i][Generator[i]] = NoVote
 
 (* At most one candidate reaches a Valid quorum per iteration. *)
 UniqueValidQuorum ==
@@ -161,4 +260,7 @@ UniqueSuccess ==
 (* No two honest nodes finalize different blocks at this height. *)
 Agreement ==
     \A b1, b2 \in finalized : b1 = b2
+
+(* Liveness: every honest node decides. *)
+Termination == <>(\A n \in Honest : decided[n] # NoBlock)
 =============================================================================

@@ -206,6 +206,13 @@ def cmd_vectors_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bound(args: argparse.Namespace) -> int:
+    from duskspec.consensus import bound
+
+    print(bound.report(args.preset, args.samples, args.seed))
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from duskspec.bench import run_suites
 
@@ -324,6 +331,12 @@ def build_parser() -> argparse.ArgumentParser:
     ver.set_defaults(func=cmd_vectors_verify)
     srv = vsub.add_parser("serve", help="answer the stdio vector protocol with the reference")
     srv.set_defaults(func=cmd_vectors_serve)
+
+    bnd = sub.add_parser("bound", help="equivocation bound and coalition probability table")
+    bnd.add_argument("--preset", choices=("tiny", "mainnet"), default="mainnet")
+    bnd.add_argument("--samples", type=int, default=0, help="Monte Carlo rounds per row")
+    bnd.add_argument("--seed", type=int, default=0)
+    bnd.set_defaults(func=cmd_bound)
 
     bench = sub.add_parser("bench", help="benchmarks measured side by side in one run")
     bench.add_argument(

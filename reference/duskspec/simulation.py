@@ -1,5 +1,5 @@
 """``duskspec simulate``: provisioners running consensus over Kadcast in virtual time
-(spec/consensus.md §10).
+(spec/consensus.md §3.6).
 
 :func:`run` builds a Kadcast network with its own bootstrap protocol, puts one
 :func:`duskspec.node.provisioner_machine` on every node, and runs the network simulator
@@ -98,7 +98,7 @@ class SimulationReport:
     cpu_seconds: float = 0.0
     #: CPU seconds of building the Kadcast tables by the bootstrap protocol.
     bootstrap_cpu_seconds: float = 0.0
-    #: CPU seconds of the distinct BLS operations of the run (spec/consensus.md §10).
+    #: CPU seconds of the distinct BLS operations of the run (spec/consensus.md §11).
     floor_cpu_seconds: float = 0.0
     #: Per metered operation: distinct calls, repeats, CPU seconds of the distinct ones.
     floor_operations: dict[str, dict[str, float | int]] = field(default_factory=dict)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from duskspec.consensus import finality, rewards, slashing, sortition
@@ -31,7 +31,6 @@ def provisioner_sets(draw: st.DrawFn, min_size: int = 1) -> tuple[Provisioner, .
     )
 
 
-@settings(max_examples=60)
 @given(
     presets,
     provisioner_sets(),
@@ -74,7 +73,6 @@ def test_voting_committee_properties(
     assert again == committee
 
 
-@settings(max_examples=60)
 @given(
     st.lists(st.integers(0, 30 * DUSK), min_size=1, max_size=6),
     st.integers(1, 80),
@@ -93,7 +91,6 @@ def test_extraction_takes_at_most_the_weight(values: list[int], credits: int, se
         assert total < credits * DUSK
 
 
-@settings(max_examples=100)
 @given(
     presets,
     st.integers(0, 120_000_000),

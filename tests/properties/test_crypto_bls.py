@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from duskspec.crypto import bls
@@ -31,13 +31,19 @@ def _on_both(call: Callable[[], object]) -> list[object]:
     return results
 
 
-@settings(max_examples=10)
 @given(
-    seed=st.binary(max_size=16), msg=st.binary(max_size=64), other=st.binary(min_size=1, max_size=8)
+    seed=st.binary(max_size=16),
+    msg=st.binary(max_size=64),
+    other=st.binary(min_size=1, max_size=8),
+    check=st.sampled_from(["verify", "verify_tampered", "aggregate", "one_vote_for_two"]),
 )
 def test_backends_agree_on_keys_signatures_and_verdicts(
-    seed: bytes, msg: bytes, other: bytes
+    seed: bytes, msg: bytes, other: bytes, check: str
 ) -> None:
+    """Keys, signatures and aggregates every example; one of the four verdicts per example
+    (a pairing costs about 0.25 s on the reference backend), drawn by Hypothesis."""
+    expected = {"verify": True, "verify_tampered": False, "aggregate": True}
+
     def run() -> object:
         sk, pk = bls.keygen(seed)
         sk2, pk2 = bls.keygen(seed + other)
@@ -45,17 +51,17 @@ def test_backends_agree_on_keys_signatures_and_verdicts(
         votes = [bls.sign_multisig(sk, pk, msg), bls.sign_multisig(sk2, pk2, msg)]
         apk = bls.aggregate_public_keys([pk, pk2])
         agg = bls.aggregate_signatures(votes)
-        verdicts = (
-            bls.verify(pk, msg, sig),
-            bls.verify(pk, msg + other, sig),
-            bls.verify_multisig(apk, msg, agg),
-            bls.verify_multisig(apk, msg, votes[0]),
-        )
-        return (pk, sig, apk, agg, verdicts)
+        verdicts = {
+            "verify": lambda: bls.verify(pk, msg, sig),
+            "verify_tampered": lambda: bls.verify(pk, msg + other, sig),
+            "aggregate": lambda: bls.verify_multisig(apk, msg, agg),
+            "one_vote_for_two": lambda: bls.verify_multisig(apk, msg, votes[0]),
+        }
+        return (pk, sig, apk, agg, verdicts[check]())
 
     fast, reference = _on_both(run)
     assert fast == reference
-    assert isinstance(fast, tuple) and fast[4] == (True, False, True, False)
+    assert isinstance(fast, tuple) and fast[4] == expected.get(check, False)
 
 
 def _point_bytes(size: int) -> st.SearchStrategy[bytes]:
@@ -83,35 +89,30 @@ def _random_x(size: int) -> st.SearchStrategy[bytes]:
     return st.builds(lambda f, xs: bytes([f | xs[0][0]]) + b"".join(xs)[1:], flag, coordinates)
 
 
-@settings(max_examples=40)
 @given(data=_random_x(48))
 def test_backends_agree_on_random_signature_x(data: bytes) -> None:
     fast, reference = _on_both(lambda: bls.aggregate_signatures([BlsSignature(data)]))
     assert fast == reference
 
 
-@settings(max_examples=15)
 @given(data=_random_x(96))
 def test_backends_agree_on_random_public_key_x(data: bytes) -> None:
     fast, reference = _on_both(lambda: bls.aggregate_public_keys([BlsPublicKey(data)]))
     assert fast == reference
 
 
-@settings(max_examples=100)
 @given(data=_point_bytes(48))
 def test_backends_agree_on_arbitrary_signature_bytes(data: bytes) -> None:
     fast, reference = _on_both(lambda: bls.aggregate_signatures([BlsSignature(data)]))
     assert fast == reference
 
 
-@settings(max_examples=40)
 @given(data=_point_bytes(96))
 def test_backends_agree_on_arbitrary_public_key_bytes(data: bytes) -> None:
     fast, reference = _on_both(lambda: bls.aggregate_public_keys([BlsPublicKey(data)]))
     assert fast == reference
 
 
-@settings(max_examples=50)
 @given(seed=st.binary(max_size=16), msg=st.binary(max_size=64), flip=st.integers(0, 8 * 64 - 1))
 def test_signature_verifies_and_tampered_message_does_not(
     seed: bytes, msg: bytes, flip: int
@@ -125,7 +126,6 @@ def test_signature_verifies_and_tampered_message_does_not(
     assert not bls.verify(pk, bytes(tampered), sig) or bytes(tampered) == msg
 
 
-@settings(max_examples=30)
 @given(size=st.integers(1, 8), seed=st.integers(0, 2**32), missing=st.integers(0, 7))
 def test_aggregate_verifies_iff_keys_and_votes_match(size: int, seed: int, missing: int) -> None:
     members = [bls.keygen(f"{seed}-{i}".encode()) for i in range(size)]

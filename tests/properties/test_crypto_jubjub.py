@@ -4,7 +4,7 @@ tamper rejection, value encryption round trip, point encoding round trip."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from duskspec.crypto import elgamal, jubjub, phoenix_keys, schnorr
@@ -17,14 +17,12 @@ values = st.integers(0, 2**63 - 1)
 messages = st.integers(0, BLS_SCALAR_ORDER - 1)
 
 
-@settings(max_examples=40)
 @given(v1=values, v2=values, s1=scalars, s2=scalars)
 def test_commitment_is_homomorphic(v1: int, v2: int, s1: int, s2: int) -> None:
     total = jubjub.value_commitment(v1, s1) + jubjub.value_commitment(v2, s2)
     assert total == jubjub.value_commitment(v1 + v2, (s1 + s2) % SUBGROUP_ORDER)
 
 
-@settings(max_examples=25)
 @given(k=scalars)
 def test_encoding_round_trip(k: int) -> None:
     point = jubjub.fixed_base_mul(GENERATOR, k)
@@ -32,7 +30,6 @@ def test_encoding_round_trip(k: int) -> None:
     assert jubjub.scalar_mul(GENERATOR, k) == point
 
 
-@settings(max_examples=25)
 @given(sk=scalars, msg=messages, seed=st.binary(max_size=8), delta=st.integers(1, 2**32))
 def test_schnorr_round_trip_and_tamper(sk: int, msg: int, seed: bytes, delta: int) -> None:
     pk = schnorr.public_key(sk)
@@ -42,7 +39,6 @@ def test_schnorr_round_trip_and_tamper(sk: int, msg: int, seed: bytes, delta: in
     assert not schnorr.verify(pk, msg, schnorr.Signature((sig.u + delta) % SUBGROUP_ORDER, sig.R))
 
 
-@settings(max_examples=15)
 @given(sk=scalars, msg=messages, delta=st.integers(1, 2**32))
 def test_schnorr_double_round_trip_and_tamper(sk: int, msg: int, delta: int) -> None:
     pk, pk_prime = schnorr.public_key_double(sk)
@@ -51,7 +47,6 @@ def test_schnorr_double_round_trip_and_tamper(sk: int, msg: int, delta: int) -> 
     assert not schnorr.verify_double(pk, pk_prime, (msg + delta) % BLS_SCALAR_ORDER, sig)
 
 
-@settings(max_examples=25)
 @given(sk=scalars, m=scalars, r=scalars)
 def test_elgamal_round_trip(sk: int, m: int, r: int) -> None:
     message = jubjub.fixed_base_mul(GENERATOR, m)
@@ -59,7 +54,6 @@ def test_elgamal_round_trip(sk: int, m: int, r: int) -> None:
     assert elgamal.decrypt(sk, ciphertext) == message
 
 
-@settings(max_examples=25)
 @given(
     seed=st.binary(max_size=8),
     r=scalars,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from duskspec.crypto import merkle_blake3, merkle_poseidon
@@ -12,7 +12,6 @@ from duskspec.types import Hash32
 leaves = st.lists(st.integers(0, BLS_SCALAR_ORDER - 1), min_size=1, max_size=12)
 
 
-@settings(max_examples=40)
 @given(
     values=leaves,
     depth=st.integers(2, 3),
@@ -37,7 +36,6 @@ def test_poseidon_opening_verifies_iff_leaf_matches(
         )
 
 
-@settings(max_examples=40)
 @given(
     pages=st.dictionaries(st.integers(0, 4**8 - 1), st.binary(max_size=32), min_size=1, max_size=6),
     pick=st.integers(0, 5),
@@ -56,7 +54,6 @@ def test_page_opening_verifies_iff_page_matches(
     assert verdict == (candidate == pages[index])
 
 
-@settings(max_examples=25)
 @given(ids=st.lists(st.binary(min_size=32, max_size=32), min_size=1, max_size=5, unique=True))
 def test_state_tree_openings(ids: list[bytes]) -> None:
     tree = merkle_blake3.StateTree()

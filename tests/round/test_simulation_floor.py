@@ -1,5 +1,5 @@
 """Overlays, determinism per overlay and the crypto floor of `duskspec simulate`
-(spec/consensus.md §10.4, spec/network.md §7.5)."""
+(spec/consensus.md §11, spec/network.md §7.5)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ CPU time (``time.process_time``) of the consensus run, the Kadcast bootstrap exc
 reported on its own as ``bootstrap_cpu_s``. ``floor_cpu_s`` is the CPU time of the distinct
 BLS operations of that same run (every distinct signature signed, every distinct set
 aggregated, every distinct signature and aggregate key computed and verified), each timed
-where the run performed it (:mod:`duskspec.crypto.floor`, spec/consensus.md §10).
+where the run performed it (:mod:`duskspec.crypto.floor`, spec/consensus.md §11).
 ``ratio_to_floor`` is ``cpu_s / floor_cpu_s``: what the simulation adds on top of the
 cryptography any implementation checking each distinct signature once must do.
 """

@@ -10,7 +10,7 @@ generator can all drive rounds through exactly the schedules they want. Keys com
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from duskspec.consensus import round as rnd
 from duskspec.consensus.constants import PRESETS, ConsensusParams
@@ -32,9 +32,14 @@ def make_keys(count: int, seed: int = 0) -> list[rnd.NodeKeys]:
     return keys
 
 
-def make_provisioners(keys: list[rnd.NodeKeys], params: ConsensusParams) -> tuple[Provisioner, ...]:
-    """Every key staked at twice the minimum, eligible from genesis."""
-    return provisioner_set(Provisioner(k.public_key, params.minimum_stake * 2, 0) for k in keys)
+def make_provisioners(
+    keys: list[rnd.NodeKeys], params: ConsensusParams, stakes: Sequence[int] | None = None
+) -> tuple[Provisioner, ...]:
+    """Every key staked at twice the minimum (or at ``stakes[i]``), eligible from genesis."""
+    values = stakes if stakes is not None else [params.minimum_stake * 2] * len(keys)
+    return provisioner_set(
+        Provisioner(k.public_key, v, 0) for k, v in zip(keys, values, strict=True)
+    )
 
 
 class Lockstep:
@@ -46,10 +51,11 @@ class Lockstep:
         params: ConsensusParams = TINY,
         now: int = 0,
         extra: tuple[Provisioner, ...] = (),
+        stakes: Sequence[int] | None = None,
     ) -> None:
         """``extra``: provisioners that stake but run no machine (silent members)."""
         self.params = params
-        self.provisioners = provisioner_set((*make_provisioners(keys, params), *extra))
+        self.provisioners = provisioner_set((*make_provisioners(keys, params, stakes), *extra))
         self.tip = genesis_tip(self.provisioners)
         self.verifier = SignatureVerifier()
         self.contexts = [

@@ -12,8 +12,7 @@ draws no randomness. The functions carry the names of the TLA+ actions they impl
 - :func:`cast_ratification_vote` (``CastRatificationVote``): a Ratification member votes
   the Validation result;
 - :func:`attest` (``Attest``): Ratification reaches a quorum, giving the attestation;
-- :func:`next_iteration`: a Fail attestation or a timeout moves on (the model has no such
-  action: its iterations interleave freely).
+- :func:`next_iteration` (``NextIteration``): a Fail attestation or a timeout moves on.
 
 Message handlers (:func:`on_candidate`, :func:`on_validation_vote`,
 :func:`on_ratification_vote`, :func:`on_quorum`, :func:`on_timeout`) check one rule per line

@@ -1,5 +1,5 @@
 """The crypto floor of a run: CPU time of every distinct BLS operation, timed where it runs
-(spec/consensus.md §10, benchmarks/README.md).
+(spec/consensus.md §11, benchmarks/README.md).
 
 A :class:`FloorMeter` made active with :func:`metering` watches the metered façade
 functions of :mod:`duskspec.crypto.bls` (:data:`METERED`). The first call with given

@@ -1,0 +1,5 @@
+---------------------------- MODULE MCKadcastLossyBeyond ----------------------------
+(* 8 nodes (3-bit ids), beta = 3, full buckets of K = 2: each fan-out     *)
+(* sends min(3, |bucket|) <= 2 packets: losing all of one loses a subtree. *)
+EXTENDS KadcastLossy
+=============================================================================
