@@ -1,0 +1,1 @@
+"""The runtime: transactions (Phoenix, Moonlight), genesis contracts, circuits, the VM."""

@@ -1,0 +1,265 @@
+"""``tiny/phoenix_circuit/public_inputs``: a Phoenix transfer's witness data in, the
+circuit's public inputs (in Dusk's order) out (spec/transactions.md §2, §6).
+
+``run`` builds the transfer circuit at the case's tree depth and refuses a witness that
+leaves a row unsatisfied (``runtime.phoenix_circuit_unsatisfied``): an implementation must
+not produce a proof for it. Valid cases list the public inputs a verifier is given.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from duskspec.crypto import elgamal, jubjub, merkle_poseidon, schnorr
+from duskspec.crypto.jubjub import GENERATOR, GENERATOR_NUMS, Point
+from duskspec.crypto.phoenix_keys import PublicKey
+from duskspec.crypto.sparse_merkle import Opening
+from duskspec.runtime.circuits.transfer import (
+    TransferInput,
+    TransferOutput,
+    TransferPublic,
+    TransferSender,
+)
+from duskspec.runtime.circuits.witness import Transfer, checked_public_inputs, example_transfer
+from duskspec.vectors.registry import Case, Handler
+
+#: The tiny preset's notes-tree depth.
+TINY_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class OpeningData:
+    root: int
+    branch: tuple[tuple[int, ...], ...]
+    positions: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class InputNoteData:
+    note_type: int
+    value: int
+    value_blinder: int
+    note_pk: Point
+    note_pk_prime: Point
+    pos: int
+    opening: OpeningData
+    nullifier: int
+    signature: schnorr.SignatureDouble
+
+
+@dataclass(frozen=True)
+class OutputNoteData:
+    value: int
+    value_blinder: int
+    value_commitment: Point
+    note_pk: Point
+    sender_blinders: tuple[int, ...]
+    sender_enc: tuple[elgamal.Ciphertext, ...]
+
+
+@dataclass(frozen=True)
+class PhoenixCircuitInput:
+    depth: int
+    payload_hash: int
+    root: int
+    max_fee: int
+    deposit: int
+    inputs: tuple[InputNoteData, ...]
+    outputs: tuple[OutputNoteData, ...]
+    sender_pk: PublicKey
+    sender_signatures: tuple[schnorr.Signature, ...]
+
+
+@dataclass(frozen=True)
+class PublicInputsPost:
+    public_inputs: tuple[int, ...]
+
+
+def _to_transfer(inp: PhoenixCircuitInput) -> Transfer:
+    inputs = tuple(
+        TransferInput(
+            note.note_type,
+            note.value,
+            note.value_blinder,
+            note.note_pk,
+            note.note_pk_prime,
+            note.pos,
+            Opening(note.opening.root, note.opening.branch, note.opening.positions),
+            note.nullifier,
+            note.signature,
+        )
+        for note in inp.inputs
+    )
+    outputs = tuple(
+        TransferOutput(
+            out.value,
+            out.value_blinder,
+            out.value_commitment,
+            out.note_pk,
+            (out.sender_blinders[0], out.sender_blinders[1]),
+            (out.sender_enc[0], out.sender_enc[1]),
+        )
+        for out in inp.outputs
+    )
+    tx = TransferPublic(inp.payload_hash, inp.root, inp.max_fee, inp.deposit)
+    signatures = (inp.sender_signatures[0], inp.sender_signatures[1])
+    return Transfer(inputs, outputs, tx, TransferSender(inp.sender_pk, signatures), inp.depth)
+
+
+def _from_transfer(t: Transfer) -> PhoenixCircuitInput:
+    inputs = tuple(
+        InputNoteData(
+            note.note_type,
+            note.value,
+            note.value_blinder,
+            note.note_pk,
+            note.note_pk_prime,
+            note.pos,
+            OpeningData(note.opening.root, note.opening.branch, note.opening.positions),
+            note.nullifier,
+            note.signature,
+        )
+        for note in t.inputs
+    )
+    outputs = tuple(
+        OutputNoteData(
+            out.value,
+            out.value_blinder,
+            out.value_commitment,
+            out.note_pk,
+            out.sender_blinders,
+            out.sender_enc,
+        )
+        for out in t.outputs
+    )
+    return PhoenixCircuitInput(
+        t.depth,
+        t.tx.payload_hash,
+        t.tx.root,
+        t.tx.max_fee,
+        t.tx.deposit,
+        inputs,
+        outputs,
+        t.sender.pk,
+        t.sender.signatures,
+    )
+
+
+def run_public_inputs(pre: None, inp: PhoenixCircuitInput) -> PublicInputsPost:
+    return PublicInputsPost(checked_public_inputs(_to_transfer(inp)))
+
+
+def _with_first_input(inp: PhoenixCircuitInput, **changes: object) -> PhoenixCircuitInput:
+    first = dataclasses.replace(inp.inputs[0], **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(inp, inputs=(first, *inp.inputs[1:]))
+
+
+def _with_output(inp: PhoenixCircuitInput, index: int, out: OutputNoteData) -> PhoenixCircuitInput:
+    outputs = list(inp.outputs)
+    outputs[index] = out
+    return dataclasses.replace(inp, outputs=tuple(outputs))
+
+
+def _cases() -> Iterator[Case]:
+    for count in (1, 2, 3, 4):
+        seed = 600 + count
+        yield Case(
+            f"valid_{count}_inputs",
+            f"a balanced transfer spending {count} notes (tree depth {TINY_DEPTH})",
+            _from_transfer(example_transfer(seed, count, TINY_DEPTH)),
+            seed=seed,
+        )
+    yield Case(
+        "valid_with_deposit",
+        "two inputs, part of the value deposited to a contract",
+        _from_transfer(example_transfer(610, 2, TINY_DEPTH, deposit=5000)),
+        seed=610,
+    )
+    base = _from_transfer(example_transfer(620, 1, TINY_DEPTH))
+    change = base.outputs[1]
+    richer = dataclasses.replace(
+        change,
+        value=change.value + 1,
+        value_commitment=jubjub.value_commitment(change.value + 1, change.value_blinder),
+    )
+    yield Case(
+        "unbalanced",
+        "the change output holds one unit more than the inputs provide (T5)",
+        _with_output(base, 1, richer),
+        seed=620,
+        expected_error="runtime.phoenix_circuit_unsatisfied",
+    )
+    foreign_root = merkle_poseidon.empty_tree(TINY_DEPTH).append(1).root()
+    yield Case(
+        "note_not_in_tree",
+        "the note opens in the prover's own tree, not under the public root (T1)",
+        dataclasses.replace(base, root=foreign_root),
+        seed=620,
+        expected_error="runtime.phoenix_circuit_unsatisfied",
+    )
+    thief = 0xD05C
+    yield Case(
+        "wrong_secret_key",
+        "the note is signed by another key, which also derives pk' and the nullifier (T2)",
+        _with_first_input(
+            base,
+            note_pk_prime=jubjub.fixed_base_mul(GENERATOR_NUMS, thief),
+            signature=schnorr.sign_double(thief, base.payload_hash),
+        ),
+        seed=620,
+        expected_error="runtime.phoenix_circuit_unsatisfied",
+    )
+    yield Case(
+        "wrong_nullifier",
+        "the claimed nullifier is not the note's (T3)",
+        _with_first_input(base, nullifier=base.inputs[0].nullifier ^ 1),
+        seed=620,
+        expected_error="runtime.phoenix_circuit_unsatisfied",
+    )
+    payment = base.outputs[0]
+    over = dataclasses.replace(
+        payment,
+        value=1 << 64,
+        value_commitment=jubjub.fixed_base_mul(GENERATOR, 1 << 64)
+        + jubjub.fixed_base_mul(GENERATOR_NUMS, payment.value_blinder),
+    )
+    yield Case(
+        "value_2_to_the_64",
+        "an output value of 2^64 has no 64-bit decomposition (T4, T5)",
+        _with_output(base, 0, over),
+        seed=620,
+        expected_error="crypto.plonk_range",
+    )
+    yield Case(
+        "wrong_sender_signature",
+        "the signature under A is by another key (T6)",
+        dataclasses.replace(
+            base,
+            sender_signatures=(schnorr.sign(thief, base.payload_hash), base.sender_signatures[1]),
+        ),
+        seed=620,
+        expected_error="runtime.phoenix_circuit_unsatisfied",
+    )
+    yield Case(
+        "five_inputs",
+        "a transfer spends at most 4 notes",
+        dataclasses.replace(base, inputs=base.inputs * 5),
+        seed=620,
+        expected_error="runtime.phoenix_input_count",
+    )
+
+
+HANDLERS: tuple[Handler, ...] = (
+    Handler(
+        preset="tiny",
+        component="phoenix_circuit",
+        name="public_inputs",
+        intent="transfer witness -> the circuit's public inputs, refusing unsatisfied witnesses",
+        input_type=PhoenixCircuitInput,
+        post_type=PublicInputsPost,
+        run=run_public_inputs,
+        cases=_cases,
+    ),
+)
