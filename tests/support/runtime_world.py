@@ -7,22 +7,23 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from duskspec.crypto import bls, phoenix_keys
+from duskspec.runtime import wallet
 from duskspec.runtime.state import RuntimeConfig, RuntimeState, genesis
 from duskspec.runtime.transactions import MoonlightTx, PhoenixTx, phoenix_gas, sign_moonlight
-from duskspec.runtime.wallet import OwnedNote, own_note, phoenix_transfer
+from duskspec.runtime.wallet import OwnedNote
 
 CONFIG = RuntimeConfig()
 ALICE_SK, ALICE = bls.keygen(b"alice")
 BOB_SK, BOB = bls.keygen(b"bob")
 CAROL_SK, CAROL = bls.keygen(b"carol")
-SENDER_SK = phoenix_keys.keygen(b"phoenix sender")
+SENDER_SK = wallet.EXAMPLE_SENDER_SK
 SENDER = phoenix_keys.public_key(SENDER_SK)
-RECEIVER_SK = phoenix_keys.keygen(b"phoenix receiver")
+RECEIVER_SK = wallet.EXAMPLE_RECEIVER_SK
 RECEIVER = phoenix_keys.public_key(RECEIVER_SK)
 OTHER = phoenix_keys.public_key(phoenix_keys.keygen(b"someone else"))
 
-MOONLIGHT = {bytes(ALICE): 1_000_000_000, bytes(BOB): 50_000_000, bytes(CAROL): 500_000_000}
-NOTE_VALUES = (7_000_000, 8_000_000, 9_000_000, 500_000_000, 300_000_000)
+MOONLIGHT = {bytes(ALICE): 1_000_000_000, bytes(BOB): 50_000_000, bytes(CAROL): 600_000_000}
+NOTE_VALUES = wallet.EXAMPLE_NOTE_VALUES
 STAKES = {bytes(CAROL): 5_000}
 PHOENIX_GAS_LIMIT = phoenix_gas(1) + 1_000_000
 GAS_PRICE = 1
@@ -38,31 +39,16 @@ class World:
 
 @cache
 def world() -> World:
-    notes, owned = [], []
-    for pos, value in enumerate(NOTE_VALUES):
-        owner = OTHER if pos < 3 else SENDER
-        note, knowledge = own_note(owner, value, f"genesis note {pos}".encode())
-        notes.append(note)
-        owned.append(replace(knowledge, pos=pos))
-    state = genesis(CONFIG, MOONLIGHT, tuple(notes), STAKES)
-    return World(state, tuple(owned[3:]), NOTE_VALUES)
+    notes, owned = wallet.example_notes()
+    state = genesis(CONFIG, MOONLIGHT, notes, STAKES)
+    return World(state, owned, NOTE_VALUES)
 
 
 @cache
 def phoenix_tx() -> tuple[PhoenixTx, bytes]:
     """The sender pays the receiver 100,000,000 from its note at position 3 (a real proof;
     about 40 s of CPU the first time, then read from the proof cache)."""
-    w = world()
-    return phoenix_transfer(
-        w.state,
-        SENDER_SK,
-        [w.owned[0]],
-        RECEIVER,
-        100_000_000,
-        gas_limit=PHOENIX_GAS_LIMIT,
-        gas_price=GAS_PRICE,
-        seed=b"runtime tests phoenix 1",
-    )
+    return wallet.example_phoenix(world().state)
 
 
 @cache

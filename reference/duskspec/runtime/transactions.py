@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from duskspec import encoding
 from duskspec.crypto import bls, hashes, phoenix_keys
+from duskspec.crypto.phoenix_keys import TRANSPARENT
 from duskspec.errors import ProtocolError, RuntimeProtocolError
 from duskspec.runtime.note import Note, decode_note, encode_note, transparent_note
 from duskspec.runtime.state import (
@@ -314,8 +315,12 @@ def _check_phoenix(state: RuntimeState, tx: PhoenixTx) -> tuple[Note, Note]:
 
 
 def _append_notes(state: RuntimeState, notes: list[Note]) -> RuntimeState:
+    """Append notes to the tree at the next positions; a transparent note of value 0 is not
+    inserted (as Dusk's ``push_note``)."""
     tree, placed = state.tree, list(state.notes)
     for note in notes:
+        if note.note_type == TRANSPARENT and note.transparent_value() == 0:
+            continue
         note = note.at(tree.size)
         placed.append(note)
         tree = tree.append(note.leaf())

@@ -140,3 +140,45 @@ def phoenix_transfer(
     cs, witness, public = build(transfer).compile()
     vk, proof = prove_cached(cs, witness, public, srs_seed=SRS_SEED, prover_seed=seed or b"0")
     return replace(tx, proof=proof), vk
+
+
+# --- the example world (tests, vectors, benchmarks) ------------------------------------------
+
+EXAMPLE_SENDER_SK = phoenix_keys.keygen(b"phoenix sender")
+EXAMPLE_RECEIVER_SK = phoenix_keys.keygen(b"phoenix receiver")
+EXAMPLE_OTHER_SK = phoenix_keys.keygen(b"someone else")
+#: Genesis note values; positions 0-2 belong to "someone else", 3-4 to the sender.
+EXAMPLE_NOTE_VALUES = (7_000_000, 8_000_000, 9_000_000, 500_000_000, 300_000_000)
+EXAMPLE_GAS_PRICE = 1
+EXAMPLE_PAYMENT = 100_000_000
+
+
+def example_notes() -> tuple[tuple[Note, ...], tuple[OwnedNote, ...]]:
+    """The example genesis notes and what the sender knows of its own (positions 3, 4)."""
+    sender = phoenix_keys.public_key(EXAMPLE_SENDER_SK)
+    other = phoenix_keys.public_key(EXAMPLE_OTHER_SK)
+    notes, owned = [], []
+    for pos, value in enumerate(EXAMPLE_NOTE_VALUES):
+        owner = other if pos < 3 else sender
+        note, knowledge = own_note(owner, value, f"genesis note {pos}".encode())
+        notes.append(note.at(pos))
+        owned.append(replace(knowledge, pos=pos))
+    return tuple(notes), tuple(owned[3:])
+
+
+def example_phoenix(state: RuntimeState) -> tuple[PhoenixTx, bytes]:
+    """The sender pays the receiver 100,000,000 from its note at position 3, against
+    ``state``'s latest root (a state whose notes are :func:`example_notes`): a real proof,
+    about 40 s of CPU the first time, then read from the proof cache."""
+    from duskspec.runtime.transactions import phoenix_gas
+
+    return phoenix_transfer(
+        state,
+        EXAMPLE_SENDER_SK,
+        [example_notes()[1][0]],
+        phoenix_keys.public_key(EXAMPLE_RECEIVER_SK),
+        EXAMPLE_PAYMENT,
+        gas_limit=phoenix_gas(1) + 1_000_000,
+        gas_price=EXAMPLE_GAS_PRICE,
+        seed=b"runtime tests phoenix 1",
+    )
