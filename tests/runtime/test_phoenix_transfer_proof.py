@@ -1,7 +1,9 @@
 """The Phoenix transfer circuit proved with the real PLONK prover and checked by the real
 verifier (spec/runtime.md §9): a valid proof verifies, a changed public input or proof byte
 does not. Proofs are memoized by content hash (duskspec.runtime.circuits.proof_cache): the
-first run proves (about 40 s of CPU for 1 input, 90 s for 2), later runs only verify.
+first run proves (about 70 s of CPU for 1 input with the SRS and keys, 2-3 min for 2), later
+runs only verify. The 1-input proof is the runtime's example transaction
+(duskspec.runtime.wallet.example_phoenix), shared with the runtime tests.
 
 The 2-input proof (a 2^17 domain) runs when ``DUSKSPEC_SLOW_PROOFS=1`` or when its proof is
 already cached, to keep ``make test`` on a fresh machine within its budget.
@@ -16,8 +18,12 @@ import pytest
 
 from duskspec.crypto.plonk import verifier
 from duskspec.crypto.plonk.constraint_system import R
+from duskspec.runtime import wallet
 from duskspec.runtime.circuits.proof_cache import _path, cache_key, prove_cached
 from duskspec.runtime.circuits.witness import build, example_transfer
+from duskspec.runtime.note import decode_note
+from duskspec.runtime.state import RuntimeConfig, genesis
+from duskspec.runtime.transactions import public_inputs
 
 TINY_DEPTH = 3
 SRS_SEED = b"transfer proof tests"
@@ -26,6 +32,11 @@ PROVER_SEED = b"transfer proof"
 
 @cache
 def _instance(inputs: int) -> tuple[tuple[int, ...], bytes, bytes]:
+    if inputs == 1:
+        notes, _ = wallet.example_notes()
+        tx, vk = wallet.example_phoenix(genesis(RuntimeConfig(), {}, notes))
+        outputs = (decode_note(tx.outputs[0]), decode_note(tx.outputs[1]))
+        return tuple(public_inputs(tx, outputs)), vk, tx.proof
     cs, witness, public = build(example_transfer(100 + inputs, inputs, TINY_DEPTH)).compile()
     vk, proof = prove_cached(cs, witness, public, srs_seed=SRS_SEED, prover_seed=PROVER_SEED)
     return public, vk, proof

@@ -13,6 +13,7 @@ the curve or not canonical, an unknown type or tag raises ``runtime.malformed_no
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from duskspec import encoding
 from duskspec.crypto import elgamal, jubjub, phoenix_keys
@@ -46,7 +47,11 @@ class Note:
         return replace(self, pos=pos)
 
     def sender_encryption(self) -> tuple[elgamal.Ciphertext, elgamal.Ciphertext]:
-        """The two ciphertexts of a tag-0 sender."""
+        """The two ciphertexts of a tag-0 sender (decoded once per note object)."""
+        return self._sender_encryption
+
+    @cached_property
+    def _sender_encryption(self) -> tuple[elgamal.Ciphertext, elgamal.Ciphertext]:
         first = elgamal.decode_ciphertext(self.sender[:64])
         second = elgamal.decode_ciphertext(self.sender[64:])
         return first, second

@@ -340,7 +340,8 @@ def execute_phoenix(state: RuntimeState, tx: PhoenixTx) -> tuple[RuntimeState, R
     else:
         refund += tx.deposit
     if refund > 0:
-        address = phoenix_keys.decode_stealth_address(tx.refund_address)
+        # P4: the refund address is the change note's stealth address.
+        address = outputs[1].address
         created.append(transparent_note(address, refund, TRANSFER_CONTRACT, "refund"))
     new_state = _append_notes(new_state, created)
     new_state = replace(

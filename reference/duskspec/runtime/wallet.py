@@ -84,6 +84,7 @@ def phoenix_transfer(
     convert_to: bytes = b"",
     seed: bytes = b"",
     root: int | None = None,
+    allow_prove: bool = True,
 ) -> tuple[PhoenixTx, bytes]:
     """A proved Phoenix transaction against ``root`` (default: the state's latest root),
     and the verifier key of its circuit (the transfer contract's key for that many
@@ -138,7 +139,9 @@ def phoenix_transfer(
         tree.depth,
     )
     cs, witness, public = build(transfer).compile()
-    vk, proof = prove_cached(cs, witness, public, srs_seed=SRS_SEED, prover_seed=seed or b"0")
+    vk, proof = prove_cached(
+        cs, witness, public, srs_seed=SRS_SEED, prover_seed=seed or b"0", allow_prove=allow_prove
+    )
     return replace(tx, proof=proof), vk
 
 

@@ -72,8 +72,10 @@ def prove_cached(
     *,
     srs_seed: bytes,
     prover_seed: bytes,
+    allow_prove: bool = True,
 ) -> tuple[bytes, bytes]:
-    """``(verifier key bytes, proof)``: from the cache, else derived and proved now."""
+    """``(verifier key bytes, proof)``: from the cache, else derived and proved now (or,
+    with ``allow_prove=False``, ``FileNotFoundError``)."""
     key = cache_key(cs, witness, public, srs_seed, prover_seed)
     path = _path(key)
     try:
@@ -82,7 +84,8 @@ def prove_cached(
         reader.finish()
         return vk, proof
     except (OSError, EncodingError):
-        pass
+        if not allow_prove:
+            raise FileNotFoundError(path) from None
     srs = kzg.insecure_test_srs(srs_seed, keys.domain_size(len(cs.gates)) + keys.SRS_EXTRA)
     pk, verifier_key = keys.derive_keys(cs, srs, cache_dir=keys.default_cache_dir())
     proof = prover.prove(pk, witness, public, seed=prover_seed)
