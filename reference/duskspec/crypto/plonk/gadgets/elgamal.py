@@ -1,6 +1,7 @@
 """ElGamal encryption in the circuit (spec/crypto.md §13.2, rule 13.14), matching
 :func:`duskspec.crypto.elgamal.encrypt`: ``(r·G, M + r·pk)``, one digit decomposition of
-``r`` (126 digits, ``r < 2^252``) shared by the fixed- and the variable-base product.
+``r`` (126 digits, ``r < 2^252``) for ``r·G``, which also range-checks ``r`` for the signed
+windows of ``r·pk``.
 """
 
 from __future__ import annotations
@@ -19,5 +20,6 @@ def encrypt(
     """``(c1, c2) = (r·G, M + r·pk)``."""
     digits = jubjub_gadget.scalar_digits(builder, r, RANDOMNESS_BITS)
     c1 = jubjub_gadget.fixed_base_mul(builder, GENERATOR, digits)
-    shared = jubjub_gadget.variable_base_mul(builder, public_key, digits)
+    windows = jubjub_gadget.signed_windows(builder, r, RANDOMNESS_BITS // 2)
+    shared = jubjub_gadget.variable_base_mul(builder, public_key, windows)
     return c1, jubjub_gadget.add(builder, message, shared)

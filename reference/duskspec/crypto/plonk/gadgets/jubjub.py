@@ -16,9 +16,10 @@ through the table's four entries, evaluated as a linear combination of ``1, d, q
 
 - fixed base (:func:`fixed_base_mul`): window ``i`` adds ``d_i·4^i·P`` with constant table
   entries: one row per coordinate, then one addition (9 rows per window, plus the cube);
-- variable base (:func:`variable_base_mul`): ``P, 2P, 3P`` are computed once; windows are
-  taken most significant first, ``acc ← 4·acc + d·P``: two doublings, the three Lagrange
-  weights ``L_1..L_3(d)`` (one row each), three rows per coordinate, one addition.
+- variable base (:func:`variable_base_mul`): the scalar is rewritten in odd signed digits
+  ``e ∈ {−3, −1, 1, 3}`` (:func:`signed_windows`), so a window point is ``±P`` or ``±3P``:
+  one row per coordinate to pick ``P`` or ``3P``, one to apply the sign; windows are taken
+  most significant first, ``acc ← 4·acc + e·P``: two doublings and one addition.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from functools import lru_cache
 
 from duskspec.crypto import jubjub
 from duskspec.crypto.jubjub import EDWARDS_D, SUBGROUP_ORDER, Point
-from duskspec.crypto.plonk.builder import Builder, Linear, Witness
+from duskspec.crypto.plonk.builder import ZERO, Builder, Linear, Witness
 from duskspec.crypto.plonk.constraint_system import R
+from duskspec.crypto.plonk.gadgets.boolean import append_boolean
 from duskspec.crypto.plonk.gadgets.range_check import (
     Digit,
     append_digit,
@@ -220,67 +222,76 @@ def fixed_base_mul(builder: Builder, base: Point, scalar: ScalarDigits) -> Witne
     return acc
 
 
-#: The Lagrange basis ``L_j`` (monomial coefficients) of the nodes ``0..3``.
-_LAGRANGE_BASIS = tuple(_lagrange_coefficients([int(i == j) for i in range(4)]) for j in range(4))
+@dataclass(frozen=True)
+class SignedWindows:
+    """A scalar ``k = Σ e_i·4^i + δ`` with odd signed digits ``e_i = (2s_i − 1)(1 + 2m_i)``
+    in ``{−3, −1, 1, 3}`` (``s_i``, ``m_i`` and ``δ`` booleans; least significant first)."""
+
+    signs: tuple[Witness, ...]
+    magnitudes: tuple[Witness, ...]
+    parity: Witness
 
 
-Weights = tuple[tuple[Witness, Witness, Witness], ...]
+def signed_windows(builder: Builder, k: Witness, windows: int) -> SignedWindows:
+    """Signed windows of ``k``. Rows per window: two booleans and one row
+    ``acc' = 4·acc + 4·s·m + 2s − 2m − 1``; then ``k = acc + δ``.
 
-
-def lagrange_weights(builder: Builder, scalar: ScalarDigits) -> Weights:
-    """Per digit, ``L_1(d), L_2(d), L_3(d)`` as variables (three rows per digit); computed
-    once when one scalar multiplies several points (``c·pk`` and ``c·pk'``)."""
-    return tuple(
-        (
-            builder.materialize(_cubic(_LAGRANGE_BASIS[1], digit, cube)),
-            builder.materialize(_cubic(_LAGRANGE_BASIS[2], digit, cube)),
-            builder.materialize(_cubic(_LAGRANGE_BASIS[3], digit, cube)),
-        )
-        for digit, cube in zip(scalar.digits, scalar.cubes, strict=True)
-    )
-
-
-def _select_variable(
-    builder: Builder, table: Sequence[WitnessPoint], weights: Sequence[Witness]
-) -> WitnessPoint:
-    """``table[d]`` for ``table = (P, 2P, 3P)`` and entry 0 the identity ``(0, 1)``:
-    ``u = Σ L_j·u_j``, ``v = 1 + Σ L_j·(v_j - 1)`` (six rows)."""
-    u_acc: Witness | None = None
-    v_acc: Witness | None = None
-    for weight, point in zip(weights, table, strict=True):
-        u_lc = Linear() if u_acc is None else Linear.of(u_acc)
-        u_acc = builder.product(weight, point.u, 1, u_lc)
-        v_lc = Linear((), 1) if v_acc is None else Linear.of(v_acc)
-        v_acc = _product_minus_a(builder, weight, point.v, v_lc)
-    assert u_acc is not None and v_acc is not None
-    return WitnessPoint(u_acc, v_acc)
+    The caller must already have shown ``0 <= k < 4^windows <= 2^252`` (a digit
+    decomposition of the same variable): then ``k − δ − Σ e_i·4^i`` is an integer of
+    magnitude below ``2^253 < r``, so the row ``k = acc + δ`` holds over the integers and
+    ``k·P = Σ e_i·4^i·P + δ·P`` for every point ``P``."""
+    check_width(2 * windows)
+    value = builder.value(k)
+    if value >> (2 * windows):
+        raise CryptoError("crypto.plonk_range", f"the scalar does not fit in {windows} windows")
+    parity = 1 - (value & 1)
+    shifted = (value - parity + 4**windows - 1) // 2  # digits d_i with e_i = 2·d_i − 3
+    signs: list[Witness] = []
+    magnitudes: list[Witness] = []
+    acc = ZERO
+    for i in reversed(range(windows)):
+        e = 2 * ((shifted >> (2 * i)) & 3) - 3
+        s = append_boolean(builder, int(e > 0))
+        m = append_boolean(builder, int(abs(e) == 3))
+        out = builder.append_witness(4 * builder.value(acc) + e)
+        builder.append_gate(s, m, out, acc, q_m=4, q_l=2, q_r=-2, q_o=-1, q_4=4, q_c=-1)
+        acc = out
+        signs.insert(0, s)
+        magnitudes.insert(0, m)
+    delta = append_boolean(builder, parity)
+    builder.assert_zero(Linear(((k, 1), (acc, -1), (delta, -1))))
+    return SignedWindows(tuple(signs), tuple(magnitudes), delta)
 
 
 def _product_minus_a(builder: Builder, a: Witness, b: Witness, lc: Linear) -> Witness:
     """``out = a·b - a + lc`` (``lc`` at most one term; one row)."""
-    (d, qd) = lc.terms[0] if lc.terms else (Witness(0), 0)
+    (d, qd) = lc.terms[0] if lc.terms else (ZERO, 0)
     value = builder.value(a) * builder.value(b) - builder.value(a) + builder.evaluate(lc)
     out = builder.append_witness(value)
     builder.append_gate(a=a, b=b, c=out, d=d, q_m=1, q_l=-1, q_o=-1, q_4=qd, q_c=lc.constant)
     return out
 
 
-def variable_base_mul(
-    builder: Builder, p: WitnessPoint, scalar: ScalarDigits, weights: Weights | None = None
-) -> WitnessPoint:
-    """``k·p`` (``jubjub.scalar_mul``), windows most significant first; ``weights`` are
-    :func:`lagrange_weights` of ``scalar`` when the caller shares them."""
-    if weights is None:
-        weights = lagrange_weights(builder, scalar)
-    p2 = double(builder, p)
-    table = (p, p2, add(builder, p2, p))
+def variable_base_mul(builder: Builder, p: WitnessPoint, scalar: SignedWindows) -> WitnessPoint:
+    """``k·p`` (``jubjub.scalar_mul``) for the scalar the signed windows spell.
+
+    ``3P`` and the differences ``3P − P`` once (14 rows); per window, most significant
+    first: ``M = P + m·(3P − P)`` (two rows), ``e·P = ((2s − 1)·M.u, M.v)`` (one row; negation
+    on Edwards flips ``u``), two doublings and one addition (17 rows); at the end ``+ δ·P``
+    (two rows and one addition)."""
+    p3 = add(builder, double(builder, p), p)
+    du = builder.materialize(Linear(((p3.u, 1), (p.u, -1))))
+    dv = builder.materialize(Linear(((p3.v, 1), (p.v, -1))))
     acc: WitnessPoint | None = None
-    for window in reversed(weights):
-        chosen = _select_variable(builder, table, window)
-        if acc is None:
-            acc = chosen
-            continue
-        acc = add(builder, double(builder, double(builder, acc)), chosen)
+    for s, m in zip(reversed(scalar.signs), reversed(scalar.magnitudes), strict=True):
+        mu = builder.product(m, du, 1, Linear.of(p.u))
+        mv = builder.product(m, dv, 1, Linear.of(p.v))
+        chosen = WitnessPoint(builder.product(s, mu, 2, Linear.of(mu, -1)), mv)
+        acc = chosen if acc is None else add(builder, double(builder, double(builder, acc)), chosen)
     if acc is None:
-        raise CryptoError("crypto.plonk_range_width", "a scalar has at least one digit")
-    return acc
+        raise CryptoError("crypto.plonk_range_width", "a scalar has at least one window")
+    delta = scalar.parity
+    parity_point = WitnessPoint(
+        builder.mul(delta, p.u), _product_minus_a(builder, delta, p.v, Linear((), 1))
+    )
+    return add(builder, acc, parity_point)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from duskspec.crypto import poseidon
-from duskspec.crypto.plonk.builder import Builder, Linear, Witness, combine
+from duskspec.crypto.plonk.builder import ZERO, Builder, Linear, Witness, combine
 from duskspec.crypto.plonk.constraint_system import R
 from duskspec.crypto.plonk.gadgets.range_check import Digit, append_digit, assert_digits_sum
 from duskspec.errors import CryptoError
@@ -30,17 +30,53 @@ PARTIAL_FLUSH = 5
 State = list[Linear]
 
 
-def sbox(builder: Builder, x: Linear) -> Linear:
-    """``x⁵`` (three rows when ``x`` is one scaled variable plus a constant)."""
+def sbox(
+    builder: Builder, x: Linear, scale: int = 1, fold: tuple[Witness, int] | None = None
+) -> tuple[Linear, Witness | None]:
+    """``y = x⁵`` as a linear combination, and the variable of its last row.
+
+    Three rows when ``x`` is one scaled variable plus a constant. The last row's free fourth
+    wire *folds* one term into its output: it writes ``z = scale·y + ρ·w`` for ``fold =
+    (w, ρ)`` and returns ``y = (z - ρ·w) / scale``; a caller that needs ``scale·y + ρ·w + …``
+    next (an MDS row) then finds that sum one term shorter. Constants cost no row."""
     if not x.terms:
-        return Linear.const(pow(x.constant, 5, R))
+        return Linear.const(pow(x.constant, 5, R)), None
     if len(x.terms) > 1:
         x = Linear.of(builder.materialize(x))
     (v, k), c = x.terms[0], x.constant
     square = builder.product(v, v, k * k, Linear(((v, 2 * k * c),), c * c))
     fourth = builder.mul(square, square)
-    fifth = builder.product(fourth, v, k, Linear.of(fourth, c))
-    return Linear.of(fifth)
+    w, rho = fold if fold is not None else (ZERO, 0)
+    z = builder.append_witness(
+        scale * builder.value(fourth) * (k * builder.value(v) + c) + rho * builder.value(w)
+    )
+    builder.append_gate(fourth, v, z, w, q_m=scale * k, q_l=scale * c, q_o=-1, q_4=rho)
+    inverse = pow(scale, -1, R)
+    return Linear(((z, inverse), (w, -rho * inverse))) if rho else Linear.of(z, inverse), z
+
+
+def _full_sboxes(builder: Builder, state: State) -> State:
+    """S-boxes on every lane, chaining the last rows so that lane 0 of the next MDS layer,
+    ``Σ M[0][i]·y_i``, is the last lane's row output."""
+    row = poseidon.mds_matrix()[0]
+    chain: Witness | None = None
+    out: State = []
+    for lane, x in enumerate(state):
+        fold = None if chain is None else (chain, 1)
+        y, z = sbox(builder, x, row[lane], fold)
+        chain = z if z is not None else chain
+        out.append(y)
+    return out
+
+
+def _partial_sbox(builder: Builder, state: State) -> State:
+    """The S-box on the last lane, folding one term of the next S-box input
+    ``Σ_{j<4} M[4][j]·s_j + M[4][4]·y`` into its last row."""
+    row = poseidon.mds_matrix()[-1]
+    rest = combine(zip(state[:-1], row[:-1], strict=True))
+    fold = rest.terms[0] if rest.terms else None
+    y, _ = sbox(builder, state[-1], row[-1], fold)
+    return [*state[:-1], y]
 
 
 def _mix(state: State) -> State:
@@ -65,10 +101,7 @@ def permutation_linear(builder: Builder, state: Sequence[Linear]) -> State:
     for round_index in range(poseidon.ROUNDS):
         current = [s.add_constant(k) for s, k in zip(current, constants[round_index], strict=True)]
         is_full = round_index < half or round_index >= half + poseidon.PARTIAL_ROUNDS
-        if is_full:
-            current = [sbox(builder, s) for s in current]
-        else:
-            current[-1] = sbox(builder, current[-1])
+        current = _full_sboxes(builder, current) if is_full else _partial_sbox(builder, current)
         current = _mix(current)
         if not is_full:
             partial_count += 1

@@ -4,7 +4,9 @@
 The signature ``(u, R[, R'])`` is private. The challenge ``c`` is the truncated Poseidon hash
 of the same inputs as out of the circuit; ``u`` is decomposed into 126 base-4 digits
 (``u < 2^252``; ``u`` and ``u + t`` give the same points) and the equations
-``u·G + c·pk = R`` (and ``u·G' + c·pk' = R'``) are asserted coordinate by coordinate.
+``u·G + c·pk = R`` (and ``u·G' + c·pk' = R'``) are asserted coordinate by coordinate;
+``c``'s digits from the hash split range-check it, and its signed windows (one set for both
+keys) drive the variable-base products.
 Unlike the out-of-circuit verifier, the gadget does not refuse the identity as a key or nonce;
 callers that need keys in the prime-order subgroup add
 :func:`~duskspec.crypto.plonk.gadgets.jubjub.assert_in_subgroup`.
@@ -55,8 +57,8 @@ def append_signature_double(builder: Builder, sig: SignatureDouble) -> Signature
 def verify(builder: Builder, pk: WitnessPoint, msg: Witness, sig: SignatureWitness) -> None:
     """``u·G + c·pk = R`` with ``c = Poseidon_truncated(Other; R, pk, m)``."""
     inputs = [sig.R.u, sig.R.v, pk.u, pk.v, msg]
-    _, c_digits = poseidon_gadget.hash_truncated(builder, poseidon.Domain.OTHER, inputs)
-    c = jubjub_gadget.with_cubes(builder, c_digits)
+    c_value, c_digits = poseidon_gadget.hash_truncated(builder, poseidon.Domain.OTHER, inputs)
+    c = jubjub_gadget.signed_windows(builder, c_value, len(c_digits))
     u = jubjub_gadget.scalar_digits(builder, sig.u, U_BITS)
     left = jubjub_gadget.add(
         builder,
@@ -76,14 +78,13 @@ def verify_double(
     """``u·G + c·pk = R`` and ``u·G' + c·pk' = R'`` with
     ``c = Poseidon_truncated(Other; R, R', pk, m)`` (only ``pk`` enters the challenge)."""
     inputs = [sig.R.u, sig.R.v, sig.R_prime.u, sig.R_prime.v, pk.u, pk.v, msg]
-    _, c_digits = poseidon_gadget.hash_truncated(builder, poseidon.Domain.OTHER, inputs)
-    c = jubjub_gadget.with_cubes(builder, c_digits)
+    c_value, c_digits = poseidon_gadget.hash_truncated(builder, poseidon.Domain.OTHER, inputs)
+    c = jubjub_gadget.signed_windows(builder, c_value, len(c_digits))
     u = jubjub_gadget.scalar_digits(builder, sig.u, U_BITS)
-    weights = jubjub_gadget.lagrange_weights(builder, c)
     for base, key, nonce in ((GENERATOR, pk, sig.R), (GENERATOR_NUMS, pk_prime, sig.R_prime)):
         left = jubjub_gadget.add(
             builder,
             jubjub_gadget.fixed_base_mul(builder, base, u),
-            jubjub_gadget.variable_base_mul(builder, key, c, weights),
+            jubjub_gadget.variable_base_mul(builder, key, c),
         )
         jubjub_gadget.assert_point_equal(builder, left, nonce)
