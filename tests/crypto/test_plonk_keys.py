@@ -147,3 +147,44 @@ def test_prover_key_encoding_is_vk_then_circuit() -> None:
     circuit = data[len(vk.encode()) :]
     assert circuit == keys.encode_constraint_system(cs)
     assert len(circuit) == 12 + 4 * 1 + 240 * 2
+
+
+def test_prover_key_decodes_and_proves() -> None:
+    from duskspec.crypto.plonk.examples import four_wire_circuit
+    from duskspec.crypto.plonk.prover import prove
+    from duskspec.crypto.plonk.verifier import verify
+
+    cs, witness, pi = four_wire_circuit()
+    pk, vk = derive_keys(cs, SRS)
+    decoded = keys.decode_prover_key(pk.encode(), SRS)
+    assert decoded.cs == cs and decoded.vk == vk
+    assert prove(decoded, witness, pi, seed=b"k") == prove(pk, witness, pi, seed=b"k")
+    assert verify(vk, prove(decoded, witness, pi, seed=b"k"), pi)
+
+
+def test_malformed_prover_keys_and_circuits() -> None:
+    cs = _circuit()
+    pk, vk = derive_keys(cs, SRS)
+    data = pk.encode()
+    circuit = keys.encode_constraint_system(cs)
+    assert keys.decode_constraint_system(circuit) == cs
+    bad_circuits = {
+        "crypto.plonk_circuit_encoding": [circuit[:11], circuit[:-1], circuit + b"\x00"],
+        # wire a of gate 0 names variable 9 of 4
+        "crypto.plonk_circuit": [circuit[:16] + (9).to_bytes(4, "little") + circuit[20:]],
+    }
+    for code, cases in bad_circuits.items():
+        for bad in cases:
+            with pytest.raises(CryptoError) as error:
+                keys.decode_constraint_system(bad)
+            assert error.value.code == code
+    other_srs = insecure_test_srs(b"another setup", 40)
+    for bad, srs, code in (
+        (data, other_srs, "crypto.plonk_pk_mismatch"),
+        (data, insecure_test_srs(b"keys tests", 14), "crypto.plonk_pk_mismatch"),
+        (data[:5], SRS, "crypto.plonk_vk_length"),
+        (data[: len(vk.encode())] + circuit[:-1], SRS, "crypto.plonk_circuit_encoding"),
+    ):
+        with pytest.raises(CryptoError) as error:
+            keys.decode_prover_key(bad, srs)
+        assert error.value.code == code

@@ -281,6 +281,17 @@ def test_random_circuits_complete_and_sound(
         changed[k] = (changed[k] + 1) % R
         assert not verify(vk, proof, changed)
     event(f"public inputs: {len(pi)}")
+    # The prover refuses exactly the witnesses is_satisfied rejects.
+    changed_witness = list(witness)
+    changed_witness[1 + tamper % (len(witness) - 1)] += 1
+    if is_satisfied(cs, changed_witness, pi):
+        event("changed witness: still satisfying")
+        assert verify(vk, prove(pk, changed_witness, pi, seed=b"other"), pi)
+    else:
+        event("changed witness: refused")
+        with pytest.raises(CryptoError) as refused:
+            prove(pk, changed_witness, pi, seed=b"other")
+        assert refused.value.code == "crypto.plonk_unsatisfied"
     tampered = bytearray(proof)
     tampered[tamper] ^= 1 << bit
     try:

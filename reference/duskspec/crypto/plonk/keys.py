@@ -26,7 +26,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from py_arkworks_bls12381 import G1Point, G2Point
 
@@ -375,6 +374,52 @@ def encode_constraint_system(cs: ConstraintSystem) -> bytes:
     return b"".join(parts)
 
 
-def describe(vk: VerifierKey) -> dict[str, Any]:
-    """A JSON-friendly summary (for vectors and the bench)."""
-    return {"n": vk.n, "public_inputs": len(vk.public_rows)}
+def decode_constraint_system(data: bytes) -> ConstraintSystem:
+    """Inverse of :func:`encode_constraint_system`; malformed bytes raise
+    ``crypto.plonk_circuit_encoding``, a decoded but invalid circuit ``crypto.plonk_circuit``."""
+    if len(data) < 12:
+        raise CryptoError("crypto.plonk_circuit_encoding", "shorter than the header")
+    variables, gate_count, count = (int.from_bytes(data[k : k + 4], "little") for k in (0, 4, 8))
+    gates_at = 12 + 4 * count
+    if len(data) != gates_at + GATE_BYTES * gate_count:
+        raise CryptoError("crypto.plonk_circuit_encoding", f"{len(data)} bytes do not fit")
+    rows = tuple(int.from_bytes(data[12 + 4 * k : 16 + 4 * k], "little") for k in range(count))
+    gates = tuple(
+        _decode_gate(data[gates_at + GATE_BYTES * i : gates_at + GATE_BYTES * (i + 1)])
+        for i in range(gate_count)
+    )
+    cs = ConstraintSystem(gates, rows, variables)
+    check_circuit(cs)
+    return cs
+
+
+#: Bytes of one encoded gate: four u32le wires and seven 32-byte selectors.
+GATE_BYTES = 4 * 4 + 7 * 32
+
+
+def _decode_gate(data: bytes) -> Gate:
+    wires = [int.from_bytes(data[4 * k : 4 * k + 4], "little") for k in range(4)]
+    selectors = [int.from_bytes(data[16 + 32 * k : 48 + 32 * k], "little") for k in range(7)]
+    return Gate(*wires, *selectors)
+
+
+def decode_prover_key(data: bytes, srs: SRS) -> ProverKey:
+    """A prover key's bytes (verifier key, then circuit) with its commitment key ``srs``.
+    The two halves must agree (domain, public rows, the SRS's G2 points):
+    ``crypto.plonk_pk_mismatch`` otherwise."""
+    if len(data) < 9:
+        raise CryptoError("crypto.plonk_vk_length", "shorter than the verifier key header")
+    count = int.from_bytes(data[5:9], "little")
+    vk_length = 9 + 4 * count + VK_COMMITMENTS * G1_BYTES + 2 * G2_BYTES
+    vk = decode_verifier_key(data[:vk_length])
+    cs = decode_constraint_system(data[vk_length:])
+    agree = (
+        vk.n == domain_size(len(cs.gates))
+        and vk.public_rows == cs.public_rows
+        and vk.g2 == srs.g2
+        and vk.g2_tau == srs.g2_tau
+        and srs.size >= vk.n + SRS_EXTRA
+    )
+    if not agree:
+        raise CryptoError("crypto.plonk_pk_mismatch", "verifier key, circuit and SRS disagree")
+    return ProverKey(cs, srs, vk)

@@ -151,7 +151,7 @@ class _Prover:
         t = self._quotient(wires, z, pi, beta, gamma, alpha)
         self._check_degree(t)
         t = t[: 4 * n + SRS_EXTRA]
-        parts = [t[:n], t[n : 2 * n], t[2 * n : 3 * n], t[3 * n :]]
+        parts = self._split_quotient(t)
         part_commitments = [self._commit(p) for p in parts]
         for k, point in enumerate(part_commitments):
             transcript.append(f"t_{k}".encode(), point.to_compressed_bytes())
@@ -171,6 +171,17 @@ class _Prover:
         w_zeta_omega = self._commit(poly.divide_by_linear(f, z, zeta_omega))
         points = (*wire_commitments, z_commitment, *part_commitments, w_zeta, w_zeta_omega)
         return Proof(points, tuple(evaluation_ints))
+
+    def _split_quotient(self, t: list[Fe]) -> list[list[Fe]]:
+        """``t = t_0 + X^n·t_1 + X^2n·t_2 + X^3n·t_3``, then blinded as the paper does:
+        ``t_k += b·X^n`` and ``t_(k+1) -= b`` for three fresh blinders (the sum is unchanged)."""
+        f, n = self.f, self.n
+        parts = [t[:n], t[n : 2 * n], t[2 * n : 3 * n], t[3 * n :]]
+        for k in range(3):
+            b = f.from_int(self._next_blinder())
+            parts[k] = [*parts[k], b]
+            parts[k + 1][0] = f.sub(parts[k + 1][0], b)
+        return parts
 
     def _commit(self, coeffs: Sequence[Fe]) -> G1Point:
         return commit(self.pk.srs, self.f, coeffs)

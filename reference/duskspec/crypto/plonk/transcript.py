@@ -6,8 +6,9 @@ A running BLAKE2b-512 state, personalised ``duskspec-plonk``, absorbs framed mes
     challenge(label):     u8(0x02) || u32le(len(label)) || label
 
 then the challenge is BLAKE2b-512 of the state so far, read little-endian and reduced mod r
-(bias < 2^-256), and that 64-byte digest is absorbed back (``u8(0x03) || digest``) so two
-challenges never repeat. Framing with tags and lengths makes every message sequence decode
+(bias < 2^-256) — or, for a short challenge, its first 16 bytes read little-endian — and
+that 64-byte digest is absorbed back (``u8(0x03) || digest``) so two challenges never
+repeat. Framing with tags and lengths makes every message sequence decode
 uniquely: no two different transcripts hash the same bytes.
 """
 
@@ -37,6 +38,14 @@ class Transcript:
         digest = self._state.copy().digest()
         self._state.update(b"\x03" + digest)
         return int.from_bytes(digest, "little") % R
+
+    def short_challenge(self, label: bytes) -> int:
+        """A 128-bit challenge: the low 128 bits of :meth:`challenge`'s digest. Enough for a
+        random linear combination (error 2^-128) and half the cost to multiply by."""
+        self._state.update(b"\x02" + _framed(label))
+        digest = self._state.copy().digest()
+        self._state.update(b"\x03" + digest)
+        return int.from_bytes(digest[:16], "little")
 
 
 def _framed(data: bytes) -> bytes:

@@ -12,6 +12,8 @@ and one 2-pairing check.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 from py_arkworks_bls12381 import GT, G1Point
 
@@ -52,64 +54,91 @@ def decode_proof(data: bytes) -> Proof:
     return Proof(tuple(points), tuple(scalars))
 
 
+@lru_cache(maxsize=64)
+def _decoded_key(data: bytes) -> VerifierKey:
+    """Verifier keys arrive as bytes from contracts again and again; decoding (12 points with
+    subgroup checks) is done once per distinct key. Pure: same bytes, same key, or the same
+    error (errors are not cached, they are raised again)."""
+    return decode_verifier_key(data)
+
+
 def verify(
     verifier_key: VerifierKey | bytes, proof_bytes: bytes, public_inputs: Sequence[int]
 ) -> bool:
     """True when the proof shows knowledge of a witness satisfying the key's circuit with
     these public inputs (in the circuit's ``public_rows`` order)."""
-    vk = decode_verifier_key(verifier_key) if isinstance(verifier_key, bytes) else verifier_key
+    vk = _decoded_key(verifier_key) if isinstance(verifier_key, bytes) else verifier_key
     check_public_inputs(public_inputs, len(vk.public_rows))
     proof = decode_proof(proof_bytes)
     return _check(vk, proof, proof_bytes, public_inputs)
 
 
-def _check(vk: VerifierKey, proof: Proof, data: bytes, public_inputs: Sequence[int]) -> bool:
-    """The checks after decoding; ``data`` is the proof's bytes (absorbed as they are)."""
-    f, n = _INT, vk.n
-    a_c, b_c, c_c, d_c, z_c, t0, t1, t2, t3, w_zeta, w_zeta_omega = proof.points
-    a, b, c, d, s1, s2, s3, z_omega = proof.evaluations
+@dataclass(frozen=True)
+class _Challenges:
+    beta: int
+    gamma: int
+    alpha: int
+    zeta: int
+    v: int
+    u: int
+
+
+def _challenges(vk: VerifierKey, data: bytes, public_inputs: Sequence[int]) -> _Challenges:
+    """Replay the prover's transcript (§12.4) on the proof's own bytes."""
     transcript = start_transcript(vk.encoded, public_inputs)
-    point_bytes = [data[k * G1_BYTES : (k + 1) * G1_BYTES] for k in range(len(PROOF_POINTS))]
+    points = [data[k * G1_BYTES : (k + 1) * G1_BYTES] for k in range(len(PROOF_POINTS))]
     for k, name in enumerate(("a", "b", "c", "d")):
-        transcript.append(name.encode(), point_bytes[k])
+        transcript.append(name.encode(), points[k])
     beta = transcript.challenge(b"beta")
     gamma = transcript.challenge(b"gamma")
-    transcript.append(b"z", point_bytes[4])
+    transcript.append(b"z", points[4])
     alpha = transcript.challenge(b"alpha")
     for k in range(4):
-        transcript.append(f"t_{k}".encode(), point_bytes[5 + k])
+        transcript.append(f"t_{k}".encode(), points[5 + k])
     zeta = transcript.challenge(b"zeta")
     transcript.append(b"evaluations", data[len(PROOF_POINTS) * G1_BYTES :])
     v = transcript.challenge(b"v")
-    transcript.append(b"w_zeta", point_bytes[9])
-    transcript.append(b"w_zeta_omega", point_bytes[10])
-    u = transcript.challenge(b"u")
-    # Lagrange values at ζ: L_0 and the public-input rows, with one batched inversion.
+    transcript.append(b"w_zeta", points[9])
+    transcript.append(b"w_zeta_omega", points[10])
+    return _Challenges(beta, gamma, alpha, zeta, v, transcript.short_challenge(b"u"))
+
+
+def _lagrange_at(zeta: int, n: int, rows: Sequence[int]) -> list[int] | None:
+    """``L_i(ζ) = ω^i·(ζ^n - 1) / (n·(ζ - ω^i))`` for each row, one batched inversion;
+    ``None`` when ζ is in H (probability n/r)."""
     omega = root_of_unity(n)
-    zeta_n = pow(zeta, n, R)
-    vanishing = (zeta_n - 1) % R
-    rows = [0, *vk.public_rows]
+    vanishing = (pow(zeta, n, R) - 1) % R
     omega_rows = [pow(omega, row, R) for row in rows]
     denominators = [n * (zeta - w) % R for w in omega_rows]
     if vanishing == 0 or 0 in denominators:
-        return False  # ζ in H: probability n/r
-    lagrange = [
-        w * vanishing * inverse % R
-        for w, inverse in zip(omega_rows, f.batch_inverse(denominators), strict=True)
-    ]
+        return None
+    inverses = _INT.batch_inverse(denominators)
+    return [w * vanishing * i % R for w, i in zip(omega_rows, inverses, strict=True)]
+
+
+def _check(vk: VerifierKey, proof: Proof, data: bytes, public_inputs: Sequence[int]) -> bool:
+    """Steps 2-5 of §12.7 on a decoded proof; ``data`` is its bytes (absorbed as they are)."""
+    ch = _challenges(vk, data, public_inputs)
+    n = vk.n
+    lagrange = _lagrange_at(ch.zeta, n, [0, *vk.public_rows])
+    if lagrange is None:
+        return False
     l0 = lagrange[0]
     pi_zeta = sum(x * y for x, y in zip(public_inputs, lagrange[1:], strict=True)) % R
-    identity, permuted = permutation_products(f, [a, b, c, d], [s1, s2, s3], beta, gamma, zeta)
+    a, b, c, d, s1, s2, s3, z_omega = proof.evaluations
+    beta, gamma, alpha, zeta, u = ch.beta, ch.gamma, ch.alpha, ch.zeta, ch.u
+    identity, permuted = permutation_products(_INT, [a, b, c, d], [s1, s2, s3], beta, gamma, zeta)
     alpha2 = alpha * alpha % R
     r0 = (pi_zeta - alpha * permuted * z_omega % R * (d + gamma) - alpha2 * l0) % R
     # [F] = [D] + Σ v^k [opened_k];  E = -r0 + Σ v^k ē_k + u·z̄ω.
-    vs = f.powers(v, 8)[1:]
+    vs = _INT.powers(ch.v, 8)[1:]
+    e = (-r0 + sum(x * y for x, y in zip(vs, [a, b, c, d, s1, s2, s3], strict=True))) % R
+    e = (e + u * z_omega) % R
+    a_c, b_c, c_c, d_c, z_c, t0, t1, t2, t3, w_zeta, w_zeta_omega = proof.points
     q_m, q_l, q_r, q_o, q_4, q_c = vk.selectors
     s1_c, s2_c, s3_c, s4_c = vk.sigmas
-    opened_values = [a, b, c, d, s1, s2, s3]
-    e = (-r0 + sum(x * y for x, y in zip(vs, opened_values, strict=True)) + u * z_omega) % R
-    zeta_omega = zeta * omega % R
-    part_weight = (-vanishing) % R
+    zeta_n = pow(zeta, n, R)
+    part_weight = (1 - zeta_n) % R  # -Z_H(ζ)
     terms: list[tuple[G1Point, int]] = [
         (q_m, a * b),
         (q_l, a),
@@ -126,7 +155,7 @@ def _check(vk: VerifierKey, proof: Proof, data: bytes, public_inputs: Sequence[i
         *zip((a_c, b_c, c_c, d_c, s1_c, s2_c, s3_c), vs, strict=True),
         (_G1, -e),
         (w_zeta, zeta),
-        (w_zeta_omega, u * zeta_omega),
+        (w_zeta_omega, u * zeta * root_of_unity(n)),
     ]
     right = G1Point.multiexp_unchecked(
         [p for p, _ in terms], [_SCALAR.from_int(s) for _, s in terms]

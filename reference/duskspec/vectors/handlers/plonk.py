@@ -1,10 +1,13 @@
 """``general`` handlers for KZG10 and PLONK (spec/crypto.md §12).
 
-Components: ``kzg`` (``commit``, ``open``, ``verify``, ``srs``) and ``plonk`` (``verify``).
+Components: ``kzg`` (``commit``, ``open``, ``verify``, ``srs``) and ``plonk`` (``prove``,
+``verify``).
 KZG cases give τ in the clear: they use the INSECURE test setup ``[τ^i]_1, [1]_2, [τ]_2``
 and exist to pin the arithmetic, not a ceremony. PLONK cases carry a verifier key, proof
 bytes and public inputs exactly as the VM's ``verify_plonk`` host query receives them; every
-invalid case says why it must be rejected.
+invalid case says why it must be rejected. ``plonk/prove`` pins key derivation and the
+prover byte for byte: with the blinding seed given, a proof is a deterministic function of
+(circuit, witness, public inputs, setup).
 """
 
 from __future__ import annotations
@@ -20,7 +23,12 @@ from duskspec.crypto.plonk import kzg
 from duskspec.crypto.plonk.constraint_system import R
 from duskspec.crypto.plonk.examples import SMALL_CIRCUITS, Instance
 from duskspec.crypto.plonk.field import field
-from duskspec.crypto.plonk.keys import VerifierKey, derive_keys
+from duskspec.crypto.plonk.keys import (
+    VerifierKey,
+    decode_constraint_system,
+    derive_keys,
+    encode_constraint_system,
+)
 from duskspec.crypto.plonk.prover import prove
 from duskspec.crypto.plonk.verifier import verify
 from duskspec.errors import CryptoError
@@ -398,6 +406,83 @@ def _plonk_error_cases(key: bytes, proof: bytes, pi: tuple[int, ...]) -> Iterato
         yield Case(name, description, PlonkVerifyInput(vk_bytes, data, inputs), expected_error=code)
 
 
+@dataclass(frozen=True)
+class PlonkProveInput:
+    srs_seed: bytes
+    srs_size: int
+    circuit: bytes
+    witness: tuple[int, ...]
+    public_inputs: tuple[int, ...]
+    blinding_seed: bytes
+
+
+@dataclass(frozen=True)
+class PlonkProvePost:
+    verifier_key: bytes
+    proof: bytes
+
+
+def run_plonk_prove(pre: None, inp: PlonkProveInput) -> PlonkProvePost:
+    srs = kzg.insecure_test_srs(inp.srs_seed, inp.srs_size)
+    pk, vk = derive_keys(decode_constraint_system(inp.circuit), srs)
+    proof = prove(pk, inp.witness, inp.public_inputs, seed=inp.blinding_seed)
+    return PlonkProvePost(vk.encode(), proof)
+
+
+def _prove_input(name: str, **changes: object) -> PlonkProveInput:
+    cs, witness, public_inputs = SMALL_CIRCUITS[name]()
+    fields: dict[str, object] = {
+        "srs_seed": PLONK_SRS_SEED,
+        "srs_size": 32,
+        "circuit": encode_constraint_system(cs),
+        "witness": tuple(witness),
+        "public_inputs": tuple(public_inputs),
+        "blinding_seed": name.encode(),
+    }
+    fields.update(changes)
+    return PlonkProveInput(**fields)  # type: ignore[arg-type]
+
+
+def _plonk_prove_cases() -> Iterator[Case]:
+    for name in sorted(SMALL_CIRCUITS):
+        doc = (SMALL_CIRCUITS[name].__doc__ or "").split("\n")[0]
+        yield Case(name, f"keys and proof: {doc}", _prove_input(name))
+    _, witness, pi = SMALL_CIRCUITS["cubic"]()
+    wrong = (*witness[:-1], witness[-1] + 1)
+    invalid: list[tuple[str, str, dict[str, object]]] = [
+        ("unsatisfied", "x³ + x + 5 = 36 with x = 3", {"witness": wrong, "public_inputs": (36,)}),
+        ("wrong_public_input", "the witness proves 35, the claim is 36", {"public_inputs": (36,)}),
+        ("nonzero_zero_variable", "variable 0 is 1", {"witness": (1, *witness[1:])}),
+    ]
+    for name, description, changes in invalid:
+        yield Case(
+            name,
+            description,
+            _prove_input("cubic", **changes),
+            expected_error="crypto.plonk_unsatisfied",
+        )
+    yield Case(
+        "witness_too_short",
+        "one variable missing",
+        _prove_input("cubic", witness=tuple(witness[:-1])),
+        expected_error="crypto.plonk_witness_size",
+    )
+    yield Case(
+        "srs_too_small",
+        "the circuit's domain is 8, so the setup needs 15 powers; it has 14",
+        _prove_input("cubic", srs_size=14),
+        expected_error="crypto.srs_too_small",
+    )
+    circuit = encode_constraint_system(SMALL_CIRCUITS["cubic"]()[0])
+    yield Case(
+        "circuit_truncated",
+        "the circuit encoding lacks its last byte",
+        _prove_input("cubic", circuit=circuit[:-1]),
+        expected_error="crypto.plonk_circuit_encoding",
+    )
+    _ = pi
+
+
 HANDLERS: tuple[Handler, ...] = (
     Handler(
         preset="general",
@@ -438,6 +523,16 @@ HANDLERS: tuple[Handler, ...] = (
         post_type=SrsPost,
         run=run_kzg_srs,
         cases=_kzg_srs_cases,
+    ),
+    Handler(
+        preset="general",
+        component="plonk",
+        name="prove",
+        intent="keys from (circuit, insecure test SRS) and a proof with given blinding seed",
+        input_type=PlonkProveInput,
+        post_type=PlonkProvePost,
+        run=run_plonk_prove,
+        cases=_plonk_prove_cases,
     ),
     Handler(
         preset="general",
