@@ -8,7 +8,7 @@ knowledge of ``amount, r_payer, r_payee`` with
     payer_commitment = Poseidon(amount, r_payer)   (public input 0)
     payee_commitment = Poseidon(amount, r_payee)   (public input 1)
 
-and nothing else, so the amount and both blinders stay hidden. 1,486 rows, a 2^11 domain.
+and nothing else, so the amount and both blinders stay hidden. 1,414 rows, a 2^11 domain.
 """
 
 from __future__ import annotations
