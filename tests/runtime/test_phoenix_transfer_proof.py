@@ -5,8 +5,8 @@ first run proves (about 70 s of CPU for 1 input with the SRS and keys, 2-3 min f
 runs only verify. The 1-input proof is the runtime's example transaction
 (duskspec.runtime.wallet.example_phoenix), shared with the runtime tests.
 
-The 2-input proof (a 2^17 domain) runs when ``DUSKSPEC_SLOW_PROOFS=1`` or when its proof is
-already cached, to keep ``make test`` on a fresh machine within its budget.
+The 2-input proof (a 2^17 domain) runs only when ``DUSKSPEC_SLOW_PROOFS=1``, to keep
+``make test`` on a fresh machine within its budget.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 from duskspec.crypto.plonk import verifier
 from duskspec.crypto.plonk.constraint_system import R
 from duskspec.runtime import wallet
-from duskspec.runtime.circuits.proof_cache import _path, cache_key, prove_cached
+from duskspec.runtime.circuits.proof_cache import prove_cached
 from duskspec.runtime.circuits.witness import build, example_transfer
 from duskspec.runtime.note import decode_note
 from duskspec.runtime.state import RuntimeConfig, genesis
@@ -42,13 +42,8 @@ def _instance(inputs: int) -> tuple[tuple[int, ...], bytes, bytes]:
     return public, vk, proof
 
 
-def _cached(inputs: int) -> bool:
-    cs, witness, public = build(example_transfer(100 + inputs, inputs, TINY_DEPTH)).compile()
-    return _path(cache_key(cs, witness, public, SRS_SEED, PROVER_SEED)).exists()
-
-
 def _run(inputs: int) -> bool:
-    return inputs == 1 or os.environ.get("DUSKSPEC_SLOW_PROOFS") == "1" or _cached(inputs)
+    return inputs == 1 or os.environ.get("DUSKSPEC_SLOW_PROOFS") == "1"
 
 
 @pytest.mark.parametrize("inputs", [1, 2])
