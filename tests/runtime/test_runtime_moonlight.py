@@ -57,6 +57,7 @@ def _invalid() -> list[tuple[str, object]]:
             "runtime.gas_limit_too_low",
             moonlight(ALICE_SK, A, B, 1_000, 1, gas_limit=MOONLIGHT_GAS - 1),
         ),
+        ("runtime.fee_overflow", moonlight(ALICE_SK, A, B, 1, 1, gas_price=1 << 43)),
         ("runtime.bad_signature", replace(good, value=1_001)),
         ("runtime.bad_signature", moonlight(BOB_SK, A, B, 1_000, 1)),
         ("runtime.bad_signature", replace(good, signature=bytes(48))),

@@ -67,6 +67,7 @@ def _variants() -> list[tuple[str, str]]:
         ("runtime.malformed_note", "malformed_note"),
         ("runtime.wrong_chain", "chain"),
         ("runtime.zero_gas_price", "zero_price"),
+        ("runtime.unknown_account", "convert_to_stranger"),
     ]
 
 
@@ -95,6 +96,7 @@ def _variant(kind: str) -> tuple[PhoenixTx, object]:
         "malformed_note": {"outputs": (tx.outputs[0][:-1], tx.outputs[1])},
         "chain": {"chain_id": 7},
         "zero_price": {"gas_price": 0, "max_fee": 0},
+        "convert_to_stranger": {"convert_to": bytes(96)},
     }
     if kind == "spent":
         state = execute_phoenix(state, tx)[0]
