@@ -1,7 +1,7 @@
 """The Phoenix transfer circuit proved with the real PLONK prover and checked by the real
 verifier (spec/runtime.md §9): a valid proof verifies, a changed public input or proof byte
 does not. Proofs are memoized by content hash (duskspec.runtime.circuits.proof_cache): the
-first run proves (about 70 s of CPU for 1 input with the SRS and keys, 2-3 min for 2), later
+first run proves (about 70 s of CPU for 1 input with the SRS and keys, 140 s for 2), later
 runs only verify. The 1-input proof is the runtime's example transaction
 (duskspec.runtime.wallet.example_phoenix), shared with the runtime tests.
 
@@ -49,7 +49,7 @@ def _run(inputs: int) -> bool:
 @pytest.mark.parametrize("inputs", [1, 2])
 def test_a_transfer_proof_verifies_and_any_change_is_refused(inputs: int) -> None:
     if not _run(inputs):
-        pytest.skip("2-input proof: set DUSKSPEC_SLOW_PROOFS=1 (about 90 s of CPU once)")
+        pytest.skip("2-input proof: set DUSKSPEC_SLOW_PROOFS=1 (about 140 s of CPU once)")
     public, vk, proof = _instance(inputs)
     assert verifier.verify(vk, proof, list(public))
     for index in (0, 1, 2, len(public) - 1):  # payload hash, root, a nullifier, the last
