@@ -142,7 +142,7 @@ FAILURES = [
     ("counter", "nothing", b"", "runtime.vm_unknown_function"),
     ("counter", "init", b"", "runtime.vm_init_not_callable"),
     ("ledger", "transfer", bytes([3, 0]) + u64(1), "runtime.vm_panic"),
-    ("ledger", "query", ledger_query("verify_plonk", b""), "runtime.vm_unknown_host_query"),
+    ("ledger", "query", ledger_query("verify_plonk", b""), "runtime.vm_host_query_argument"),
     ("ledger", "query", ledger_query("poseidon_hash", b"\x01"), "runtime.vm_host_query_argument"),
     ("ledger", "meta", b"gas_price", "runtime.vm_unknown_metadata"),
     ("ledger", "call_counter_then_panic", b"", "runtime.vm_panic"),

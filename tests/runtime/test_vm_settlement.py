@@ -1,6 +1,6 @@
-"""The settlement escrow skeleton (spec/vm.md §7): opening, refunds and balances work; the
-release path needs verify_plonk, which this build does not register, so it fails typed and
-changes nothing."""
+"""The settlement escrow (spec/vm.md §7): opening, refunds and balances; release through the
+verify_plonk host query with a real PLONK proof of the settlement circuit
+(duskspec.runtime.circuits.settlement); a tampered or malformed proof changes nothing."""
 
 from __future__ import annotations
 
@@ -8,6 +8,12 @@ import struct
 
 import pytest
 
+from duskspec.runtime.circuits.settlement import (
+    EXAMPLE_AMOUNT,
+    EXAMPLE_BLINDERS,
+    commitment,
+)
+from duskspec.runtime.circuits.settlement import example_proof as settlement_proof
 from duskspec.runtime.vm import machine
 from duskspec.runtime.vm.abi import Metadata
 from duskspec.runtime.vm.contracts import bytecode
@@ -16,8 +22,10 @@ from duskspec.runtime.vm.state import VmState, recompute_root
 from duskspec.types import Hash32
 from support.vm_world import CONFIG, OWNER, u64
 
-COMMITMENT_A = bytes(range(32))
 COMMITMENT_B = bytes(range(32, 64))
+
+#: The payer's commitment of the example settlement (what ``open`` records).
+COMMITMENT_A = commitment(EXAMPLE_AMOUNT, EXAMPLE_BLINDERS[0]).to_bytes(32, "little")
 
 
 def deployed() -> tuple[VmState, Hash32]:
@@ -87,13 +95,59 @@ def test_refund_only_after_the_deadline() -> None:
     assert again.value.detail == "escrow not open"
 
 
-def test_release_needs_verify_plonk_and_changes_nothing_without_it() -> None:
+def release_argument(proof: bytes, payee_commitment: bytes = b"") -> bytes:
+    real = settlement_proof()
+    return (
+        b"\x00"
+        + (payee_commitment or real.payee_commitment)
+        + u32_prefixed(real.verifier_key)
+        + u32_prefixed(proof)
+    )
+
+
+def test_release_with_a_real_proof_pays_the_payee() -> None:
+    state, contract, _ = opened()
+    after, result = at(state, contract, "release", release_argument(settlement_proof().proof))
+    assert balance(after, contract, 1) == 300
+    assert balance(after, contract, 0) == 700
+    assert [(e.topic, e.data) for e in result.events] == [("released", b"\x00")]
+    assert after.root() == recompute_root(after)
+    with pytest.raises(VmError) as again:
+        at(after, contract, "release", release_argument(settlement_proof().proof))
+    assert again.value.detail == "escrow not open"
+
+
+def _tampered(proof: bytes) -> bytes:
+    """The last evaluation (z̄ω, a scalar) plus one: still canonical, no longer valid."""
+    last = int.from_bytes(proof[-32:], "little") + 1
+    return proof[:-32] + last.to_bytes(32, "little")
+
+
+def _bad_release(kind: str) -> bytes:
+    real = settlement_proof()
+    if kind == "tampered_proof":
+        return release_argument(_tampered(real.proof))
+    if kind == "other_commitment":
+        return release_argument(real.proof, bytes(range(32, 64)))
+    return release_argument(real.proof[:-1])
+
+
+@pytest.mark.parametrize(
+    ("kind", "code"),
+    [
+        ("tampered_proof", "runtime.vm_panic"),
+        ("other_commitment", "runtime.vm_panic"),
+        ("truncated_proof", "runtime.vm_host_query_argument"),
+    ],
+)
+def test_release_without_a_valid_proof_changes_nothing(kind: str, code: str) -> None:
     state, contract, _ = opened()
     root = state.root()
-    argument = b"\x00" + COMMITMENT_B + u32_prefixed(b"verifier key") + u32_prefixed(b"proof")
     with pytest.raises(VmError) as info:
-        at(state, contract, "release", argument)
-    assert info.value.code == "runtime.vm_unknown_host_query"
+        at(state, contract, "release", _bad_release(kind))
+    assert info.value.code == code
+    if code == "runtime.vm_panic":
+        assert info.value.detail == "invalid proof"
     assert state.root() == root
     assert balance(state, contract, 1) == 0
 

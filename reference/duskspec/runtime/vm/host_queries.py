@@ -13,8 +13,8 @@ writes its answer back to the buffer. Each query
   results. The cache only saves time: the price is charged on hits too, so gas never depends
   on it.
 
-``verify_plonk`` has its argument encoding and price here (:func:`verify_plonk_query`), but is
-not in :data:`HOST_QUERIES` until the PLONK verifier is wired in (spec/vm.md §6.3).
+``verify_plonk`` (:func:`verify_plonk_query`) calls the PLONK verifier
+:func:`duskspec.crypto.plonk.verifier.verify`, registered below the table (spec/vm.md §6.3).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from duskspec import encoding
 from duskspec.crypto import bls, hashes, jubjub, poseidon, schnorr
 from duskspec.crypto.hashes import BLS_SCALAR_ORDER, blake2b_256
+from duskspec.crypto.plonk import verifier as plonk_verifier
 from duskspec.errors import ProtocolError
 from duskspec.runtime.vm.errors import VmError
 from duskspec.types import BlsPublicKey, BlsSignature, Scalar
@@ -254,6 +255,9 @@ HOST_QUERIES: dict[str, HostQuery] = {
 def register_verify_plonk(verify: PlonkVerify) -> None:
     """Wire the PLONK verifier into the table (done once by the integrating package)."""
     HOST_QUERIES["verify_plonk"] = verify_plonk_query(verify)
+
+
+register_verify_plonk(plonk_verifier.verify)
 
 
 def lookup(name: str) -> HostQuery:

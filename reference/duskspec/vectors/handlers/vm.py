@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from duskspec import encoding
 from duskspec.crypto import bls, hashes, schnorr
 from duskspec.crypto.merkle_blake3 import PAGE_SIZE
+from duskspec.runtime.circuits import settlement
 from duskspec.runtime.vm import gas, machine
 from duskspec.runtime.vm.abi import Metadata
 from duskspec.runtime.vm.contracts import bytecode, ledger_query
@@ -516,8 +517,8 @@ def _host_query_cases() -> Iterator[Case]:
     )
     yield _case(
         w,
-        "verify_plonk_unregistered",
-        "verify_plonk is not in the table on this build: unknown host query",
+        "verify_plonk_empty_argument",
+        "verify_plonk with an empty argument: a host-query argument error",
         _query(led, "verify_plonk", b""),
     )
     yield _case(
@@ -630,8 +631,8 @@ def _contract_cases() -> Iterator[Case]:
 
 
 def _settlement_cases() -> Iterator[Case]:
-    """The escrow skeleton: open, refund by deadline, and release (which needs
-    verify_plonk, unregistered on this build)."""
+    """The escrow: open, refund by deadline, and release through verify_plonk with a real
+    proof of the settlement circuit (and a tampered one)."""
     state, deployed = machine.deploy(
         VmState(),
         machine.DeployInput(bytecode("settlement"), OWNER, 0, _u64(1000), 10_000_000),
@@ -639,7 +640,9 @@ def _settlement_cases() -> Iterator[Case]:
     )
     sid = deployed.contract
     w = _World(state, sid, sid)
-    commitment = bytes(range(32))
+    commitment = settlement.commitment(
+        settlement.EXAMPLE_AMOUNT, settlement.EXAMPLE_BLINDERS[0]
+    ).to_bytes(32, "little")
     open_arg = bytes([0, 0, 1]) + _u64(300) + _u64(100) + commitment
     yield _case(
         w, "settlement_open", "300 from account 0 locked in escrow 0", _call(sid, "open", open_arg)
@@ -657,19 +660,23 @@ def _settlement_cases() -> Iterator[Case]:
         yield _case(
             w, f"settlement_refund_at_{height}", "refund after the deadline 100 only", inp, opened
         )
-    release = (
-        b"\x00"
-        + bytes(range(32, 64))
-        + encoding.encode_var_bytes(b"vk")
-        + encoding.encode_var_bytes(b"proof")
-    )
-    yield _case(
-        w,
-        "settlement_release_without_verify_plonk",
-        "release asks verify_plonk, not registered on this build: nothing moves",
-        _call(sid, "release", release, limit=60_000_000),
-        opened,
-    )
+    real = settlement.example_proof()
+    tampered_last = (int.from_bytes(real.proof[-32:], "little") + 1).to_bytes(32, "little")
+    for name, intent, proof in (
+        ("settlement_release_with_proof", "a real PLONK proof: 300 to account 1", real.proof),
+        (
+            "settlement_release_tampered_proof",
+            "the proof's last evaluation plus one: invalid proof, nothing moves",
+            real.proof[:-32] + tampered_last,
+        ),
+    ):
+        release = (
+            b"\x00"
+            + real.payee_commitment
+            + encoding.encode_var_bytes(real.verifier_key)
+            + encoding.encode_var_bytes(proof)
+        )
+        yield _case(w, name, intent, _call(sid, "release", release, limit=60_000_000), opened)
 
 
 def _bad_pre_cases() -> Iterator[Case]:

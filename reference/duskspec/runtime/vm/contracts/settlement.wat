@@ -1,11 +1,10 @@
-;; settlement: a confidential-settlement escrow SKELETON (spec/vm.md §7).
+;; settlement: a confidential-settlement escrow (spec/vm.md §7).
 ;;
 ;; A payer locks funds in an escrow together with a commitment to a hidden amount; the
 ;; escrow is released to the payee only on a valid PLONK proof that the payee's commitment
 ;; hides the same amount (public inputs: the two commitments), else refunded to the payer
-;; after a deadline. The proof is checked by the verify_plonk host query, which is NOT
-;; registered on this build: `release` therefore always fails with
-;; runtime.vm_unknown_host_query and changes nothing. Opening, refunds and balances work.
+;; after a deadline. The proof is checked by the verify_plonk host query; the circuit is
+;; duskspec.runtime.circuits.settlement (commitments Poseidon(amount, blinder)).
 ;;
 ;; Memory: 2 pages; page 1 is the argument buffer at A.
 ;;

@@ -1,0 +1,164 @@
+"""The block state transition ``apply_block(state, block) -> (state, result)``
+(spec/runtime.md §6; protocol-facts §3.6).
+
+Order, as Dusk 1.6 runs it:
+
+1. B1 the block's height becomes the state's height (``before_state_transition``);
+2. B2 each transaction in order (:func:`execute`); a transaction that fails makes the
+   *block* invalid; the gas the transactions spend may not exceed the block gas limit;
+3. B3 ``reward``: each ``(key, value)`` of ``block.rewards`` is credited; their sum may not
+   exceed the block's emission plus its fees; the rest is burnt (undistributed rewards);
+4. B4 ``slash`` for each entry of ``block.slashes`` (soft or hard);
+5. B5 ``update_root``: the notes-tree root joins the ring (the oldest leaves past
+   ``max_roots``); the block's fees are reset;
+6. B6 the state root, the 256-byte event bloom and the receipts are the block's result.
+
+An invalid block raises :class:`~duskspec.errors.RuntimeProtocolError` and the caller keeps
+the old state (nothing here mutates it). The node computes rewards and slashes with the
+consensus arithmetic and passes them in; the runtime never imports consensus.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from duskspec.crypto.hashes import blake3_256, sha3_256
+from duskspec.errors import RuntimeProtocolError
+from duskspec.runtime import stake as stake_contract
+from duskspec.runtime.state import RuntimeState, commit
+from duskspec.runtime.transactions import (
+    MoonlightTx,
+    PhoenixTx,
+    Receipt,
+    encode_moonlight,
+    encode_phoenix,
+    execute_moonlight,
+    execute_phoenix,
+)
+from duskspec.runtime.vm.abi import Event
+from duskspec.types import Hash32
+
+Transaction = MoonlightTx | PhoenixTx | stake_contract.StakeTx
+
+BLOOM_BYTES = 256
+BLOOM_BITS = BLOOM_BYTES * 8
+BLOOM_HASHES = 3
+
+
+class SlashKind(enum.IntEnum):
+    SOFT = 0
+    HARD = 1
+
+
+@dataclass(frozen=True)
+class Block:
+    height: int
+    transactions: tuple[Transaction, ...] = ()
+    emission: int = 0
+    rewards: tuple[tuple[bytes, int], ...] = ()
+    slashes: tuple[tuple[bytes, SlashKind], ...] = ()
+
+
+@dataclass(frozen=True)
+class BlockResult:
+    state_root: Hash32
+    event_bloom: bytes
+    receipts: tuple[Receipt, ...]
+    gas_spent: int
+    tx_root_leaves: tuple[Hash32, ...]
+
+
+def execute(state: RuntimeState, tx: Transaction) -> tuple[RuntimeState, Receipt]:
+    """One transaction of any kind."""
+    if isinstance(tx, MoonlightTx):
+        return execute_moonlight(state, tx)
+    if isinstance(tx, PhoenixTx):
+        return execute_phoenix(state, tx)
+    return stake_contract.execute_stake(state, tx)
+
+
+def encode_transaction(tx: Transaction) -> bytes:
+    """The block entry: kind u8 (0 Phoenix, 1 Moonlight, 2 stake) ‖ the transaction."""
+    if isinstance(tx, PhoenixTx):
+        return b"\x00" + encode_phoenix(tx)
+    if isinstance(tx, MoonlightTx):
+        return b"\x01" + encode_moonlight(tx)
+    return b"\x02" + stake_contract.stake_message(tx) + tx.signature
+
+
+def tx_root_leaf(tx: Transaction) -> Hash32:
+    """The txroot leaf: SHA3-256 of the transaction's block entry."""
+    return sha3_256(encode_transaction(tx))
+
+
+def bloom(events: Sequence[Event]) -> bytes:
+    """2048 bits; each event adds BLAKE3(source ‖ topic) and BLAKE3(source ‖ topic ‖ data),
+    each setting 3 bits: the first three little-endian u16 of the hash, mod 2048."""
+    bits = bytearray(BLOOM_BYTES)
+    for event in events:
+        head = event.source + event.topic.encode()
+        for member in (blake3_256(head), blake3_256(head + event.data)):
+            for k in range(BLOOM_HASHES):
+                index = int.from_bytes(member[2 * k : 2 * k + 2], "little") % BLOOM_BITS
+                bits[index // 8] |= 1 << (index % 8)
+    return bytes(bits)
+
+
+def _reward(state: RuntimeState, block: Block) -> RuntimeState:
+    budget = block.emission + state.block_fees
+    total = sum(value for _, value in block.rewards)
+    if total > budget:
+        raise RuntimeProtocolError("runtime.reward_exceeds_budget", f"{total} > {budget}")
+    for key, value in block.rewards:
+        if state.stake(key).amount is None:
+            raise RuntimeProtocolError("runtime.reward_without_stake", "a reward goes to a stake")
+        state = stake_contract.reward(state, key, value)
+    return replace(state, burnt=state.burnt + budget - total)
+
+
+def _slash(state: RuntimeState, block: Block) -> RuntimeState:
+    for key, kind in block.slashes:
+        if kind == SlashKind.SOFT:
+            state = stake_contract.soft_slash(state, key)
+        else:
+            state = stake_contract.hard_slash(state, key)
+    return state
+
+
+def update_root(state: RuntimeState) -> RuntimeState:
+    roots = (*state.roots, state.tree.root())[-state.config.max_roots :]
+    return replace(state, roots=roots, block_fees=0)
+
+
+def apply_block(state: RuntimeState, block: Block) -> tuple[RuntimeState, BlockResult]:
+    if block.height != state.height + 1:
+        raise RuntimeProtocolError("runtime.wrong_height", f"{block.height} after {state.height}")
+    current = replace(state, height=block.height)
+    receipts = []
+    gas = 0
+    for tx in block.transactions:
+        current, receipt = execute(current, tx)
+        gas += receipt.gas_spent
+        if gas > state.config.block_gas_limit:
+            raise RuntimeProtocolError("runtime.block_gas_limit", f"{gas} gas spent")
+        receipts.append(receipt)
+    current = _reward(current, block)
+    current = _slash(current, block)
+    current = commit(update_root(current))
+    events = [event for receipt in receipts for event in receipt.events]
+    result = BlockResult(
+        current.root(),
+        bloom(events),
+        tuple(receipts),
+        gas,
+        tuple(tx_root_leaf(tx) for tx in block.transactions),
+    )
+    return current, result
+
+
+def state_transition(state: RuntimeState, block: Block) -> Hash32:
+    """What consensus's context receives from node: re-execute a candidate and return the
+    state root its header must carry (raises on an invalid candidate)."""
+    return apply_block(state, block)[1].state_root

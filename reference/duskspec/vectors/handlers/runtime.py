@@ -1,0 +1,520 @@
+"""``tiny/runtime/*``: transactions, stake operations, rewards, slashes and blocks applied to
+a genesis state (spec/runtime.md, spec/transactions.md §7-§9).
+
+``pre`` describes a genesis (Moonlight accounts, contract balances, stakes, notes, and the
+1-input transfer verifier key); ``input`` is one transaction, a block, or a block-end
+operation; ``post`` is the state root and what changed. Invalid cases name the rule they
+break by its stable error code. The Phoenix case carries a real proof (INSECURE test SRS).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import cache
+
+from duskspec.crypto import bls, phoenix_keys
+from duskspec.runtime import stake as stake_contract
+from duskspec.runtime import wallet
+from duskspec.runtime.block import Block, SlashKind, apply_block
+from duskspec.runtime.note import decode_note, encode_note
+from duskspec.runtime.stake import StakeOp, StakeTx, sign_stake
+from duskspec.runtime.state import (
+    TRANSFER_CONTRACT,
+    Account,
+    RuntimeConfig,
+    RuntimeState,
+    StakeAmount,
+    StakeData,
+    commit,
+    genesis,
+)
+from duskspec.runtime.transactions import (
+    MOONLIGHT_GAS,
+    MoonlightTx,
+    PhoenixTx,
+    execute_moonlight,
+    execute_phoenix,
+    sign_moonlight,
+)
+from duskspec.vectors.registry import Case, Handler
+
+CONFIG = RuntimeConfig()
+
+
+@dataclass(frozen=True)
+class AccountEntry:
+    key: bytes
+    balance: int
+    nonce: int
+
+
+@dataclass(frozen=True)
+class StakeEntry:
+    key: bytes
+    value: int
+    locked: int
+    eligibility: int
+    reward: int
+    faults: int
+    hard_faults: int
+
+
+@dataclass(frozen=True)
+class RuntimePre:
+    height: int
+    accounts: tuple[AccountEntry, ...]
+    contracts: tuple[bytes, ...]
+    stakes: tuple[StakeEntry, ...]
+    notes: tuple[bytes, ...]
+    verifier_key_1: bytes
+
+
+@dataclass(frozen=True)
+class RuntimePost:
+    state_root: bytes
+    gas_spent: int
+    accounts: tuple[AccountEntry, ...]
+    stakes: tuple[StakeEntry, ...]
+    new_notes: tuple[bytes, ...]
+    nullifiers: tuple[int, ...]
+    burnt: int
+    block_fees: int
+
+
+class BlockOp(enum.IntEnum):
+    REWARD = 0
+    SOFT_SLASH = 1
+    HARD_SLASH = 2
+
+
+@dataclass(frozen=True)
+class BlockInput:
+    height: int
+    moonlight: tuple[MoonlightTx, ...]
+    emission: int
+    rewards: tuple[AccountEntry, ...]
+    slashes: tuple[AccountEntry, ...]
+
+
+def _state(pre: RuntimePre) -> RuntimeState:
+    config = replace(CONFIG, verifier_keys=(pre.verifier_key_1, b"", b"", b""))
+    notes = tuple(decode_note(n) for n in pre.notes)
+    state = genesis(config, {a.key: a.balance for a in pre.accounts}, notes, {})
+    stakes = {
+        s.key: StakeData(
+            StakeAmount(s.value, s.locked, s.eligibility) if s.value else None,
+            s.reward,
+            s.faults,
+            s.hard_faults,
+        )
+        for s in pre.stakes
+    }
+    accounts = {a.key: Account(a.balance, a.nonce) for a in pre.accounts}
+    contracts = {c: 0 for c in pre.contracts}
+    return commit(
+        replace(
+            state, height=pre.height, stakes=stakes, accounts=accounts, contract_balances=contracts
+        )
+    )
+
+
+def _post(before: RuntimeState, after: RuntimeState, gas: int) -> RuntimePost:
+    return RuntimePost(
+        after.root(),
+        gas,
+        tuple(AccountEntry(k, a.balance, a.nonce) for k, a in sorted(after.accounts.items())),
+        tuple(
+            StakeEntry(
+                k,
+                d.amount.value if d.amount else 0,
+                d.amount.locked if d.amount else 0,
+                d.amount.eligibility if d.amount else 0,
+                d.reward,
+                d.faults,
+                d.hard_faults,
+            )
+            for k, d in sorted(after.stakes.items())
+        ),
+        tuple(encode_note(n) for n in after.notes[len(before.notes) :]),
+        tuple(sorted(after.nullifiers)),
+        after.burnt,
+        after.block_fees,
+    )
+
+
+def run_moonlight(pre: RuntimePre, inp: MoonlightTx) -> RuntimePost:
+    state = _state(pre)
+    after, receipt = execute_moonlight(state, inp)
+    return _post(state, after, receipt.gas_spent)
+
+
+def run_phoenix(pre: RuntimePre, inp: PhoenixTx) -> RuntimePost:
+    state = _state(pre)
+    after, receipt = execute_phoenix(state, inp)
+    return _post(state, after, receipt.gas_spent)
+
+
+def run_stake(pre: RuntimePre, inp: StakeTx) -> RuntimePost:
+    state = _state(pre)
+    after, receipt = stake_contract.execute_stake(state, inp)
+    return _post(state, after, receipt.gas_spent)
+
+
+def run_block(pre: RuntimePre, inp: BlockInput) -> RuntimePost:
+    state = _state(pre)
+    slashes = tuple(
+        (s.key, SlashKind.HARD if s.nonce == BlockOp.HARD_SLASH else SlashKind.SOFT)
+        for s in inp.slashes
+    )
+    block = Block(
+        inp.height,
+        inp.moonlight,
+        inp.emission,
+        tuple((r.key, r.balance) for r in inp.rewards),
+        slashes,
+    )
+    after, result = apply_block(state, block)
+    return _post(state, after, result.gas_spent)
+
+
+# --- the world ------------------------------------------------------------------------------
+
+ALICE_SK, ALICE = bls.keygen(b"vector alice")
+BOB_SK, BOB = bls.keygen(b"vector bob")
+CAROL_SK, CAROL = bls.keygen(b"vector carol")
+A, B, C = bytes(ALICE), bytes(BOB), bytes(CAROL)
+CONTRACT = bytes(range(32))
+RECEIVER = phoenix_keys.public_key(wallet.EXAMPLE_RECEIVER_SK)
+
+
+def _genesis_notes() -> tuple[bytes, ...]:
+    """The example genesis notes of :func:`duskspec.runtime.wallet.example_notes`."""
+    return tuple(encode_note(n) for n in wallet.example_notes()[0])
+
+
+def _pre(vk: bytes = b"", height: int = 0) -> RuntimePre:
+    return RuntimePre(
+        height,
+        (
+            AccountEntry(A, 1_000_000_000, 0),
+            AccountEntry(B, 20_000_000, 0),
+            AccountEntry(C, 500_000_000, 3),
+        ),
+        (CONTRACT,),
+        (StakeEntry(C, 5_000, 0, 0, 100, 0, 0),),
+        _genesis_notes(),
+        vk,
+    )
+
+
+def _moon(
+    sk: int, sender: bytes, receiver: bytes, value: int, nonce: int, **kw: int | bytes
+) -> MoonlightTx:
+    tx = MoonlightTx(
+        kw.pop("chain_id", CONFIG.chain_id),  # type: ignore[arg-type]
+        sender,
+        receiver,
+        value,
+        kw.pop("deposit", 0),  # type: ignore[arg-type]
+        kw.pop("gas_limit", 5_000_000),  # type: ignore[arg-type]
+        kw.pop("gas_price", 1),  # type: ignore[arg-type]
+        nonce,
+        kw.pop("deposit_contract", b""),  # type: ignore[arg-type]
+        kw.pop("convert_address", b""),  # type: ignore[arg-type]
+    )
+    return sign_moonlight(tx, sk)
+
+
+def _case(
+    name: str, why: str, inp: object, pre: RuntimePre | None = None, error: str | None = None
+) -> Case:
+    return Case(name, why, inp, pre=pre or _pre(), expected_error=error)
+
+
+def _moonlight_cases() -> Iterator[Case]:
+    good = _moon(ALICE_SK, A, B, 1_000, 1)
+    yield _case("transfer", "1,000 from alice to bob; gas refunded", good)
+    yield _case("to_self", "a transfer to oneself only pays gas", _moon(ALICE_SK, A, A, 5, 1))
+    yield _case(
+        "wrong_chain",
+        "M0 chain id 9",
+        _moon(ALICE_SK, A, B, 1, 1, chain_id=9),
+        error="runtime.wrong_chain",
+    )
+    yield _case(
+        "zero_gas_price",
+        "T0",
+        _moon(ALICE_SK, A, B, 1, 1, gas_price=0),
+        error="runtime.zero_gas_price",
+    )
+    yield _case(
+        "gas_above_block_limit",
+        "T0",
+        _moon(ALICE_SK, A, B, 1, 1, gas_limit=CONFIG.block_gas_limit + 1),
+        error="runtime.gas_above_block_limit",
+    )
+    yield _case(
+        "gas_limit_too_low",
+        "T0",
+        _moon(ALICE_SK, A, B, 1, 1, gas_limit=MOONLIGHT_GAS - 1),
+        error="runtime.gas_limit_too_low",
+    )
+    yield _case(
+        "bad_signature",
+        "M1 value changed after signing",
+        replace(good, value=1_001),
+        error="runtime.bad_signature",
+    )
+    yield _case(
+        "unknown_account",
+        "M2 a stranger without an account",
+        _moon(bls.keygen(b"x")[0], bytes(bls.keygen(b"x")[1]), B, 1, 1),
+        error="runtime.unknown_account",
+    )
+    yield _case(
+        "nonce_reused", "M3 nonce 0 again", _moon(ALICE_SK, A, B, 1, 0), error="runtime.wrong_nonce"
+    )
+    yield _case(
+        "nonce_ahead", "M3 nonce 2 first", _moon(ALICE_SK, A, B, 1, 2), error="runtime.wrong_nonce"
+    )
+    yield _case(
+        "overdraft", "M4", _moon(BOB_SK, B, A, 20_000_000, 1), error="runtime.insufficient_balance"
+    )
+
+
+def _deposit_cases() -> Iterator[Case]:
+    yield _case(
+        "to_contract",
+        "M5 a deposit claimed by the contract",
+        _moon(ALICE_SK, A, A, 0, 1, deposit=700, deposit_contract=CONTRACT),
+    )
+    yield _case(
+        "unclaimed",
+        "M5 a deposit without a target is refunded",
+        _moon(ALICE_SK, A, A, 0, 1, deposit=700),
+    )
+    yield _case(
+        "unknown_contract",
+        "M5 no such contract",
+        _moon(ALICE_SK, A, A, 0, 1, deposit=700, deposit_contract=bytes(32)),
+        error="runtime.unknown_contract",
+    )
+
+
+def _convert_cases() -> Iterator[Case]:
+    address = phoenix_keys.encode_stealth_address(phoenix_keys.stealth_address(RECEIVER, 777))
+    yield _case(
+        "moonlight_to_note",
+        "M5 a deposit to the transfer contract becomes a transparent note",
+        _moon(
+            ALICE_SK,
+            A,
+            A,
+            0,
+            1,
+            deposit=700,
+            deposit_contract=TRANSFER_CONTRACT,
+            convert_address=address,
+        ),
+    )
+    yield _case(
+        "without_address",
+        "M5 a convert names the note's address",
+        _moon(ALICE_SK, A, A, 0, 1, deposit=700, deposit_contract=TRANSFER_CONTRACT),
+        error="runtime.bad_deposit",
+    )
+
+
+def _stake_tx(sk: int, key: bytes, op: StakeOp, value: int, nonce: int) -> StakeTx:
+    return sign_stake(StakeTx(CONFIG.chain_id, op, key, value, 5_000_000, 1, nonce), sk)
+
+
+def _stake_cases() -> Iterator[Case]:
+    yield _case(
+        "stake", "K4 a first stake of 2,000", _stake_tx(ALICE_SK, A, StakeOp.STAKE, 2_000, 1)
+    )
+    yield _case(
+        "top_up",
+        "K4 a top-up of an eligible stake locks 10 %",
+        _stake_tx(CAROL_SK, C, StakeOp.STAKE, 1_000, 4),
+    )
+    yield _case("unstake", "K5 a full unstake", _stake_tx(CAROL_SK, C, StakeOp.UNSTAKE, 5_000, 4))
+    yield _case(
+        "withdraw", "K6 the reward to the account", _stake_tx(CAROL_SK, C, StakeOp.WITHDRAW, 100, 4)
+    )
+    yield _case(
+        "bad_signature",
+        "K2 signed by bob",
+        _stake_tx(BOB_SK, A, StakeOp.STAKE, 2_000, 1),
+        error="runtime.bad_stake_signature",
+    )
+    yield _case(
+        "below_minimum",
+        "K4",
+        _stake_tx(ALICE_SK, A, StakeOp.STAKE, 999, 1),
+        error="runtime.stake_below_minimum",
+    )
+    yield _case(
+        "partial_below_minimum",
+        "K5",
+        _stake_tx(CAROL_SK, C, StakeOp.UNSTAKE, 4_500, 4),
+        error="runtime.stake_below_minimum",
+    )
+    yield _case(
+        "unstake_without_stake",
+        "K5",
+        _stake_tx(ALICE_SK, A, StakeOp.UNSTAKE, 1, 1),
+        error="runtime.unstake_exceeds_stake",
+    )
+    yield _case(
+        "withdraw_over_reward",
+        "K6",
+        _stake_tx(CAROL_SK, C, StakeOp.WITHDRAW, 101, 4),
+        error="runtime.withdraw_exceeds_reward",
+    )
+
+
+def _block(
+    height: int = 1,
+    txs: tuple[MoonlightTx, ...] = (),
+    emission: int = 0,
+    rewards: tuple[AccountEntry, ...] = (),
+    slashes: tuple[AccountEntry, ...] = (),
+) -> BlockInput:
+    return BlockInput(height, txs, emission, rewards, slashes)
+
+
+def _reward_cases() -> Iterator[Case]:
+    yield _case(
+        "reward",
+        "K7 1,000 emitted, 600 to carol, the rest burnt",
+        _block(emission=1_000, rewards=(AccountEntry(C, 600, 0),)),
+    )
+    yield _case(
+        "over_budget",
+        "B3",
+        _block(emission=1_000, rewards=(AccountEntry(C, 1_001, 0),)),
+        error="runtime.reward_exceeds_budget",
+    )
+    yield _case(
+        "without_stake",
+        "B3",
+        _block(emission=1_000, rewards=(AccountEntry(A, 1, 0),)),
+        error="runtime.reward_without_stake",
+    )
+
+
+def _slashing_cases() -> Iterator[Case]:
+    soft = AccountEntry(C, 0, BlockOp.SOFT_SLASH)
+    yield _case("soft_warning", "K8 the first fault is a warning", _block(slashes=(soft,)))
+    yield _case(
+        "soft_twice", "K8 the second fault locks 10 % and suspends", _block(slashes=(soft, soft))
+    )
+    yield _case(
+        "hard",
+        "K8 a hard slash burns 10 %",
+        _block(slashes=(AccountEntry(C, 0, BlockOp.HARD_SLASH),)),
+    )
+
+
+def _state_root_cases() -> Iterator[Case]:
+    yield _case("genesis_empty_block", "the root of the genesis after an empty block", _block())
+
+
+def _block_cases() -> Iterator[Case]:
+    txs = (_moon(ALICE_SK, A, B, 10, 1), _moon(ALICE_SK, A, B, 20, 2))
+    yield _case(
+        "two_transfers_and_reward",
+        "B1-B6",
+        _block(txs=txs, emission=1_000, rewards=(AccountEntry(C, 500, 0),)),
+    )
+    yield _case("wrong_height", "B1", _block(height=2), error="runtime.wrong_height")
+    yield _case(
+        "replayed_transaction",
+        "B2 the same nonce twice: the block is invalid",
+        _block(txs=(txs[0], txs[0])),
+        error="runtime.wrong_nonce",
+    )
+
+
+@cache
+def _phoenix() -> tuple[PhoenixTx, bytes]:
+    notes = wallet.example_notes()[0]
+    return wallet.example_phoenix(genesis(CONFIG, {}, notes))
+
+
+def _phoenix_cases() -> Iterator[Case]:
+    tx, vk = _phoenix()
+    pre = _pre(vk)
+    last = (int.from_bytes(tx.proof[-32:], "little") + 1).to_bytes(32, "little")
+    yield _case("spend", "P1-P10 one input, payment and change, refund note", tx, pre)
+    yield _case(
+        "tampered_proof", "P8", replace(tx, proof=tx.proof[:-32] + last), pre, "runtime.bad_proof"
+    )
+    yield _case("unknown_root", "P7", replace(tx, root=tx.root + 1), pre, "runtime.unknown_root")
+    yield _case(
+        "duplicate_nullifier",
+        "P5",
+        replace(tx, nullifiers=tx.nullifiers * 2),
+        pre,
+        "runtime.duplicate_nullifier",
+    )
+    yield _case(
+        "fee_mismatch", "P2", replace(tx, gas_limit=tx.gas_limit + 1), pre, "runtime.fee_mismatch"
+    )
+    yield _case(
+        "malformed_note",
+        "P3",
+        replace(tx, outputs=(tx.outputs[0][:-1], tx.outputs[1])),
+        pre,
+        "runtime.malformed_note",
+    )
+    yield _case("no_verifier_key", "P8 no key installed", tx, _pre(b""), "runtime.bad_proof")
+    yield _case(
+        "refund_address",
+        "P4",
+        replace(tx, refund_address=tx.refund_address[::-1]),
+        pre,
+        "runtime.refund_address",
+    )
+
+
+def _handler(name: str, intent: str, input_type: object, run: object, cases: object) -> Handler:
+    return Handler(
+        preset="tiny",
+        component="runtime",
+        name=name,
+        intent=intent,
+        input_type=input_type,
+        post_type=RuntimePost,
+        run=run,  # type: ignore[arg-type]
+        cases=cases,  # type: ignore[arg-type]
+        pre_type=RuntimePre,
+    )
+
+
+HANDLERS: tuple[Handler, ...] = (
+    _handler(
+        "moonlight",
+        "a Moonlight transaction on a genesis",
+        MoonlightTx,
+        run_moonlight,
+        _moonlight_cases,
+    ),
+    _handler(
+        "deposit", "Moonlight deposits to a contract", MoonlightTx, run_moonlight, _deposit_cases
+    ),
+    _handler("convert", "Moonlight to a Phoenix note", MoonlightTx, run_moonlight, _convert_cases),
+    _handler(
+        "phoenix", "a Phoenix transaction with a real proof", PhoenixTx, run_phoenix, _phoenix_cases
+    ),
+    _handler("stake", "stake, unstake, withdraw", StakeTx, run_stake, _stake_cases),
+    _handler("rewards", "block rewards", BlockInput, run_block, _reward_cases),
+    _handler(
+        "slashing", "soft and hard slashes at block end", BlockInput, run_block, _slashing_cases
+    ),
+    _handler("state_root", "the state root of a genesis", BlockInput, run_block, _state_root_cases),
+    _handler("block", "apply_block", BlockInput, run_block, _block_cases),
+)
