@@ -1,4 +1,4 @@
-"""The allow-list token (spec/vm.md §8): a member transfers with a real PLONK proof of the
+"""The allow-list token (spec/vm.md §10): a member transfers with a real PLONK proof of the
 allow-list circuit (duskspec.runtime.circuits.allowlist) checked by verify_plonk; an outsider
 cannot prove; a proof for another root, a replayed or tampered proof, or another transfer's
 proof is refused with the state root unchanged byte for byte; the public inputs are the

@@ -57,6 +57,25 @@ def cpu_seconds(fn: Callable[[], object], *, repeat: int = 5, min_batch_s: float
     return statistics.median(samples)
 
 
+def interleaved(
+    first: Callable[[], object], second: Callable[[], object], *, pairs: int = 41
+) -> tuple[float, float]:
+    """Median CPU seconds of one call of each, the two run alternately in one loop so that
+    load on the machine weighs on both alike."""
+    first()
+    second()
+    a: list[float] = []
+    b: list[float] = []
+    for _ in range(pairs):
+        start = time.process_time()
+        first()
+        a.append(time.process_time() - start)
+        start = time.process_time()
+        second()
+        b.append(time.process_time() - start)
+    return statistics.median(a), statistics.median(b)
+
+
 def _world() -> tuple[VmState, Hash32, Hash32]:
     state = VmState()
     state, counter = machine.deploy(
@@ -220,8 +239,7 @@ def _plonk_rows(state: VmState, ledger: Hash32, fuel_rate: float) -> list[dict[s
         _, result = machine.call(state, machine.CallInput(ledger, "query", argument, 10**9), CONFIG)
         assert result.output == b"\x01"
 
-    direct_s = cpu_seconds(direct, repeat=5)
-    via_vm = cpu_seconds(in_contract, repeat=5)
+    direct_s, via_vm = interleaved(direct, in_contract)
     price = query.price(args)
     return [
         {

@@ -1,4 +1,4 @@
-"""The allow-list circuit: the sender's key is a leaf of the issuer's tree (spec/vm.md §8).
+"""The allow-list circuit: the sender's key is a leaf of the issuer's tree (spec/vm.md §10).
 
 The token contract (``runtime/vm/contracts/token.wat``) moves funds out of an account only on
 a PLONK proof of this circuit. The issuer's allow-list is a Poseidon Merkle tree of arity 4

@@ -1,4 +1,4 @@
-;; token: an allow-list token (spec/vm.md §8).
+;; token: an allow-list token (spec/vm.md §10).
 ;;
 ;; The issuer deploys it with the Poseidon root of its allow-list tree (arity 4) and a
 ;; supply owned by one tag. Money leaves an account only on a PLONK proof, checked by the
