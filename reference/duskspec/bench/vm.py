@@ -254,6 +254,54 @@ def _plonk_rows(state: VmState, ledger: Hash32, fuel_rate: float) -> list[dict[s
     ]
 
 
+def _token_rows(fuel_rate: float) -> list[dict[str, object]]:
+    """The allow-list token's ``transfer`` (a real proof, four public inputs, spec/vm.md §10)
+    against the same verify called directly, interleaved."""
+    from duskspec.crypto.plonk import verifier
+    from duskspec.runtime.circuits import allowlist
+
+    real = allowlist.example_proof()
+    keys = allowlist.EXAMPLE_KEYS
+    init = (
+        allowlist.example_tree().root().to_bytes(32, "little")
+        + encoding.encode_u64(1000)
+        + allowlist.tag(keys[allowlist.EXAMPLE_SENDER]).to_bytes(32, "little")
+    )
+    state, deployed = machine.deploy(
+        VmState(), machine.DeployInput(bytecode("token"), OWNER, 0, init, 10_000_000), CONFIG
+    )
+    argument = (
+        bytes([0, 1])
+        + encoding.encode_u64(allowlist.EXAMPLE_AMOUNT)
+        + allowlist.tag(keys[allowlist.EXAMPLE_RECIPIENT_KEY]).to_bytes(32, "little")
+        + encoding.encode_var_bytes(real.verifier_key)
+        + encoding.encode_var_bytes(real.proof)
+    )
+    inputs = list(real.public_inputs)
+
+    def direct() -> None:
+        assert verifier.verify(real.verifier_key, real.proof, inputs)
+
+    def in_contract() -> None:
+        host_queries.clear_cache()
+        inp = machine.CallInput(deployed.contract, "transfer", argument, 60_000_000)
+        machine.call(state, inp, CONFIG)
+
+    direct_s, via_vm = interleaved(direct, in_contract)
+    price = host_queries.VERIFY_PLONK_BASE + 4 * host_queries.VERIFY_PLONK_PER_INPUT
+    return [
+        {
+            "measure": "token.transfer (allow-list proof, 4 public inputs) vs direct verify",
+            "per_s": 1 / direct_s,
+            "cpu_us": direct_s * 1e6,
+            "gas": price,
+            "derived_gas": round(direct_s * fuel_rate),
+            "table/derived": price / (direct_s * fuel_rate),
+            "vs_floor": via_vm / direct_s,
+        }
+    ]
+
+
 def _state_root_rows() -> list[dict[str, object]]:
     pages = 16
     contract = ContractState(Hash32(bytes(32)), OWNER, b"", bytes(pages * PAGE_SIZE))
@@ -392,6 +440,7 @@ def run() -> Suite:
     rows += _call_rows(state, counter)
     rows += _query_rows(state, ledger, fuel_rate)
     rows += _plonk_rows(state, ledger, fuel_rate)
+    rows += _token_rows(fuel_rate)
     rows += _state_root_rows()
     rows += _store_rows()
     notes = [
