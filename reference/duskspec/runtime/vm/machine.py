@@ -14,6 +14,7 @@ folded back into the state and only the dirty pages are rehashed.
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -267,7 +268,7 @@ class _Session:
         if grow > 0 and not memory.grow(ctx, grow):
             raise VmError("runtime.vm_memory_limit", "the committed memory exceeds the limit")
         if image:
-            memory.write(ctx, image, 0)
+            _write(ctx, memory, image, 0)
         loaded = _Loaded(instance, memory, _argbuf(ctx, exports, memory), exports)
         self.instances[contract_id] = loaded
         return loaded
@@ -275,10 +276,7 @@ class _Session:
     # -- snapshots ----------------------------------------------------------------------
 
     def snapshot(self, ctx: Ctx) -> _Snapshot:
-        memories = {
-            cid: bytes(loaded.memory.read(ctx, 0, loaded.memory.data_len(ctx)))
-            for cid, loaded in self.instances.items()
-        }
+        memories = {cid: _image(ctx, loaded.memory) for cid, loaded in self.instances.items()}
         return _Snapshot(memories, len(self.events))
 
     def revert(self, ctx: Ctx, snap: _Snapshot) -> None:
@@ -293,7 +291,7 @@ class _Session:
                 del self.instances[cid]
                 self.base[cid] = image
             else:
-                memory.write(ctx, image, 0)
+                _write(ctx, memory, image, 0)
         del self.events[snap.events :]
 
     # -- one frame ----------------------------------------------------------------------
@@ -323,7 +321,7 @@ class _Session:
         if not isinstance(func, wasmtime.Func) or _signature(func.type(ctx)) != _ENTRY_SIGNATURE:
             raise VmError("runtime.vm_unknown_function", f"no function {name}(u32) -> u32")
         memory, argbuf = loaded.memory, loaded.argbuf
-        memory.write(ctx, argument, argbuf)
+        _write(ctx, memory, argument, argbuf)
         self.stack.append(_Frame(contract_id, limit, argbuf, memory))
         self.failure = None
         try:
@@ -336,7 +334,7 @@ class _Session:
             self.stack.pop()
         if not 0 <= out_len <= ARGBUF_LEN:
             raise VmError("runtime.vm_result_too_long", f"{out_len} bytes")
-        return bytes(memory.read(ctx, argbuf, argbuf + out_len))
+        return _read(ctx, memory, argbuf, out_len)
 
     def _trap_error(self, trap: Exception) -> VmError:
         if self.failure is not None:
@@ -361,7 +359,7 @@ class _Session:
         ptr, length = _u32(ptr), _u32(length)
         if ptr + length > memory.data_len(ctx):
             self.fail(VmError("runtime.vm_memory_access", f"[{ptr}, {ptr + length}) is outside"))
-        return bytes(memory.read(ctx, ptr, ptr + length))
+        return _read(ctx, memory, ptr, length)
 
     def read_argbuf(self, ctx: Ctx, length: int) -> bytes:
         length = _u32(length)
@@ -371,7 +369,7 @@ class _Session:
 
     def write_argbuf(self, ctx: Ctx, data: bytes) -> int:
         frame = self.top()
-        frame.memory.write(ctx, data, frame.argbuf)
+        _write(ctx, frame.memory, data, frame.argbuf)
         return len(data)
 
     def guarded(self, body: Callable[[], int | None]) -> int | None:
@@ -467,6 +465,31 @@ class _Session:
 _ENTRY_SIGNATURE = (("i32",), ("i32",))
 
 
+def _read(ctx: Ctx, memory: wasmtime.Memory, start: int, length: int) -> bytes:
+    """``length`` bytes of ``memory`` from ``start``, copied once (``Memory.read`` copies
+    twice: into a bytearray, then into bytes). The caller checked the bounds."""
+    if start + length > memory.data_len(ctx):
+        raise IndexError("read outside the memory")
+    if length == 0:
+        return b""
+    return ctypes.string_at(ctypes.addressof(memory.data_ptr(ctx).contents) + start, length)
+
+
+def _image(ctx: Ctx, memory: wasmtime.Memory) -> bytes:
+    """The whole memory as bytes (one copy)."""
+    return _read(ctx, memory, 0, memory.data_len(ctx))
+
+
+def _write(ctx: Ctx, memory: wasmtime.Memory, data: bytes, start: int) -> None:
+    """``data`` into ``memory`` at ``start``, copied once (``Memory.write`` first copies
+    bytes into a bytearray)."""
+    if start + len(data) > memory.data_len(ctx):
+        raise IndexError("write outside the memory")
+    if not data:
+        return
+    ctypes.memmove(ctypes.addressof(memory.data_ptr(ctx).contents) + start, data, len(data))
+
+
 def _u32(value: int) -> int:
     """A wasm i32 as an unsigned integer."""
     return value & 0xFFFF_FFFF
@@ -504,7 +527,7 @@ def _commit(session: _Session) -> VmState:
         loaded = session.instances.get(cid)
         if loaded is not None:
             memory = loaded.memory
-            image = bytes(memory.read(session.store, 0, memory.data_len(session.store)))
+            image = _image(session.store, memory)
         elif cid in session.base:
             image = session.base[cid]
         else:
@@ -577,7 +600,7 @@ def _fresh_memory(session: _Session, module: wasmtime.Module) -> bytes:
     store = session.store
     exports, memory = _exports(store, session.instantiate(store, module))
     _argbuf(store, exports, memory)
-    return bytes(memory.read(store, 0, memory.data_len(store)))
+    return _image(store, memory)
 
 
 def _run_init(session: _Session, contract_id: Hash32, argument: bytes, limit: int) -> None:

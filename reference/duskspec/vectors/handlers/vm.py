@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from duskspec import encoding
 from duskspec.crypto import bls, hashes, schnorr
 from duskspec.crypto.merkle_blake3 import PAGE_SIZE
-from duskspec.runtime.circuits import settlement
+from duskspec.runtime.circuits import allowlist, settlement
 from duskspec.runtime.vm import gas, machine
 from duskspec.runtime.vm.abi import Metadata
 from duskspec.runtime.vm.contracts import bytecode, ledger_query
@@ -628,6 +628,7 @@ def _contract_cases() -> Iterator[Case]:
         _call(led, "call_counter_then_panic", _inner(c, "grow", 0, _u32(2))),
     )
     yield from _settlement_cases()
+    yield from _token_cases()
 
 
 def _settlement_cases() -> Iterator[Case]:
@@ -679,6 +680,57 @@ def _settlement_cases() -> Iterator[Case]:
         yield _case(w, name, intent, _call(sid, "release", release, limit=60_000_000), opened)
 
 
+def _token_cases() -> Iterator[Case]:
+    """The allow-list token: a transfer with a real proof of the allow-list circuit, the
+    same proof tampered, replayed after it was accepted, and against another root."""
+    real = allowlist.example_proof()
+    sender_tag = allowlist.tag(allowlist.EXAMPLE_KEYS[allowlist.EXAMPLE_SENDER])
+    recipient_tag = allowlist.tag(allowlist.EXAMPLE_KEYS[allowlist.EXAMPLE_RECIPIENT_KEY])
+    other_root = allowlist.allowlist_tree(allowlist.EXAMPLE_KEYS[:4], allowlist.EXAMPLE_DEPTH)
+
+    def deployed(root: int) -> tuple[VmState, Hash32]:
+        init = _scalar(root) + _u64(1000) + _scalar(sender_tag)
+        state, result = machine.deploy(
+            VmState(), machine.DeployInput(bytecode("token"), OWNER, 0, init, 10_000_000), CONFIG
+        )
+        return state, result.contract
+
+    def transfer(proof: bytes) -> bytes:
+        head = bytes([0, 1]) + _u64(allowlist.EXAMPLE_AMOUNT) + _scalar(recipient_tag)
+        key = encoding.encode_var_bytes(real.verifier_key)
+        return head + key + encoding.encode_var_bytes(proof)
+
+    state, tid = deployed(allowlist.example_tree().root())
+    w = _World(state, tid, tid)
+    tampered_last = (int.from_bytes(real.proof[-32:], "little") + 1).to_bytes(32, "little")
+    for name, intent, proof in (
+        ("token_transfer_with_proof", "a member's proof: 250 from account 0 to 1", real.proof),
+        (
+            "token_transfer_tampered_proof",
+            "the proof's last evaluation plus one: invalid proof, nothing moves",
+            real.proof[:-32] + tampered_last,
+        ),
+    ):
+        yield _case(w, name, intent, _call(tid, "transfer", transfer(proof), 60_000_000))
+    replayed, _ = machine.call(
+        state, machine.CallInput(tid, "transfer", transfer(real.proof), 60_000_000), CONFIG
+    )
+    yield _case(
+        w,
+        "token_transfer_replayed_proof",
+        "the accepted proof again: the nonce moved on, invalid proof",
+        _call(tid, "transfer", transfer(real.proof), 60_000_000),
+        replayed,
+    )
+    other_state, other_id = deployed(other_root.root())
+    yield _case(
+        _World(other_state, other_id, other_id),
+        "token_transfer_other_root",
+        "the proof against a token whose allow-list has another root: invalid proof",
+        _call(other_id, "transfer", transfer(real.proof), 60_000_000),
+    )
+
+
 def _bad_pre_cases() -> Iterator[Case]:
     w = _world()
     pre = state_json(w.state)
@@ -725,7 +777,8 @@ HANDLERS = (
     ),
     _handler(
         "contracts",
-        "counter and ledger: writes, reverts, memory limit, isolation, nested calls",
+        "counter and ledger: writes, reverts, memory limit, isolation, nested calls; "
+        "settlement and allow-list token with real PLONK proofs",
         _contract_cases,
     ),
 )
