@@ -1,5 +1,5 @@
 """The block state transition ``apply_block(state, block) -> (state, result)``
-(spec/runtime.md §6; protocol-facts §3.6).
+(spec/runtime.md §6; spec/sources.md §3.6).
 
 Order, as Dusk 1.6 runs it:
 

@@ -1,4 +1,4 @@
-"""Phoenix notes and their 302-byte encoding (spec/transactions.md §6; protocol-facts §4.2).
+"""Phoenix notes and their 302-byte encoding (spec/transactions.md §6; spec/sources.md §4.2).
 
     type u8 ‖ value_commitment (32) ‖ R (32) ‖ note_pk (32) ‖ pos u64 LE ‖ value_enc (68)
     ‖ sender tag u8 ‖ sender (128)

@@ -1,4 +1,4 @@
-"""The stake contract's rules (spec/runtime.md §5; protocol-facts §1.14-1.15, §3.7).
+"""The stake contract's rules (spec/runtime.md §5; spec/sources.md §1.14-1.15, §3.7).
 
 Stake transactions are signed by the staking account's BLS key and funded from that key's
 Moonlight account (departure: Dusk wraps them in a Moonlight transaction calling the stake
@@ -127,7 +127,7 @@ def _check_stake(state: RuntimeState, tx: StakeTx) -> Account:
 
 def _staked(state: RuntimeState, data: StakeData, value: int) -> StakeData:
     """A stake or top-up: a first stake becomes eligible at the epoch after next; a top-up
-    of an eligible stake locks 10 % of it (protocol-facts §1.15)."""
+    of an eligible stake locks 10 % of it (spec/sources.md §1.15)."""
     if data.amount is None:
         eligibility = next_epoch(state.height, state.config.epoch) + state.config.epoch
         return replace(data, amount=StakeAmount(value, 0, eligibility))

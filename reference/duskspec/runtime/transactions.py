@@ -1,5 +1,5 @@
 """Transactions and the transfer contract's rules (spec/transactions.md §7-§9;
-protocol-facts §4).
+spec/sources.md §4).
 
 :func:`execute` applies one transaction to a :class:`~duskspec.runtime.state.RuntimeState`
 and returns the new state and a :class:`Receipt`, or raises a
@@ -221,7 +221,7 @@ class PhoenixTx:
 
 def payload_hash(tx: PhoenixTx) -> int:
     """``hash_to_scalar(chain_id u8 ‖ root ‖ nullifiers ‖ output notes ‖ max_fee ‖ deposit
-    ‖ convert_to (u32-prefixed))``; the fee is not covered (protocol-facts §4.2)."""
+    ‖ convert_to (u32-prefixed))``; the fee is not covered (spec/sources.md §4.2)."""
     parts = [encoding.encode_u8(tx.chain_id), tx.root.to_bytes(32, "little")]
     parts += [nf.to_bytes(32, "little") for nf in tx.nullifiers]
     parts += list(tx.outputs)

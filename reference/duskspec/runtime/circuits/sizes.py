@@ -2,7 +2,7 @@
 
 ``python -m duskspec.runtime.circuits.sizes`` prints one row per (inputs, depth): the rows
 the circuit uses, the power of two the prover pads them to, and Dusk's CRS size 2^17 for
-comparison (the largest circuit Dusk's setup supports; protocol-facts gives no per-circuit
+comparison (the largest circuit Dusk's setup supports; spec/sources.md gives no per-circuit
 sizes).
 """
 

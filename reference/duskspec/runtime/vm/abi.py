@@ -1,4 +1,4 @@
-"""The contract ABI (spec/vm.md §1; protocol-facts §3.1, piecrust-uplink).
+"""The contract ABI (spec/vm.md §1; spec/sources.md §3.1, piecrust-uplink).
 
 A contract is a wasm32 module that exports its linear memory ``memory``, an i32 global ``A``
 holding the address of a 64 KiB argument buffer, and callable functions of type
@@ -110,7 +110,7 @@ def check_metadata(meta: Metadata) -> None:
 
 @dataclass(frozen=True)
 class Event:
-    """An event: the emitting contract, a UTF-8 topic and its data (protocol-facts §3.5)."""
+    """An event: the emitting contract, a UTF-8 topic and its data (spec/sources.md §3.5)."""
 
     source: Hash32
     topic: str

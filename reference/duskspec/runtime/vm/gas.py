@@ -1,4 +1,4 @@
-"""Gas: the constants and the charge rules of spec/vm.md §3 (protocol-facts: piecrust
+"""Gas: the constants and the charge rules of spec/vm.md §3 (spec/sources.md: piecrust
 ``config.rs``/``imports.rs``, rusk ``vm/src/execute.rs``, ``mainnet.config.toml``).
 
 Gas is wasmtime fuel. These functions say how much a deploy, an event and an inter-contract

@@ -1,4 +1,4 @@
-"""Host queries: cryptography a contract asks the host for (spec/vm.md §6; protocol-facts
+"""Host queries: cryptography a contract asks the host for (spec/vm.md §6; spec/sources.md
 §3.2, rusk ``vm/src/host_queries.rs``).
 
 ``hq(name_ptr, name_len, arg_len)`` runs the query ``name`` on ``argbuf[..arg_len]`` and

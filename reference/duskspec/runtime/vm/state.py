@@ -1,4 +1,4 @@
-"""Memory as committed state: page trees and the state root (spec/vm.md §5; protocol-facts
+"""Memory as committed state: page trees and the state root (spec/vm.md §5; spec/sources.md
 §3.4, piecrust ``store/tree.rs``).
 
 A contract's state is its bytecode and its whole linear memory. The memory is cut into 64 KiB
