@@ -114,7 +114,7 @@ def test_a_run_that_loses_liveness_says_so(capsys: pytest.CaptureFixture[str]) -
     code, out, err = run_cli(argv, capsys)
     assert code == 0
     assert all(line.startswith("simulate: ") for line in err.splitlines())  # progress only
-    assert out.strip().splitlines()[-2].startswith("verdict: ok: 1 of 1 blocks final")
+    assert out.strip().splitlines()[-2].startswith("verdict: safe: 1 of 1 blocks final")
 
 
 def test_an_os_error_while_working_is_one_failure_line(capsys: pytest.CaptureFixture[str]) -> None:

@@ -67,7 +67,7 @@ def test_simulate_labels_phases_and_says_how_to_reproduce(
         "simulate: consensus, 0/1 blocks final",
     ]
     last = out.strip().splitlines()
-    assert last[-2].startswith("verdict: ok: ") and "seed 3, event-log digest " in last[-2]
+    assert last[-2].startswith("verdict: safe: ") and "seed 3, event-log digest " in last[-2]
     assert (
         last[-1]
         == "reproduce: duskspec simulate --provisioners 4 --blocks 1 --seed 3 --preset tiny"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import json
 import os
 import shlex
 import shutil
@@ -366,6 +367,8 @@ def reproduce_command(config: SimulationConfig) -> str:
         f"--seed {config.seed}",
         f"--preset {config.preset}",
     ]
+    if config.overlay != "tree":
+        words.append(f"--overlay {config.overlay}")
     if config.byzantine:
         words += [f"--byzantine {config.byzantine:g}", f"--behaviour {config.behaviour}"]
     if config.loss:
@@ -379,6 +382,12 @@ def simulate_verdict(result: SimulationReport, quiet: bool = False) -> int:
     """The last word of ``duskspec simulate``: a verdict line on success, else the one
     ``error:`` line saying which property the run lost (exit 1)."""
     wanted = result.config.blocks
+    if result.verdict == "agreement_violated":
+        raise ProtocolError(
+            "simulate.safety_violation",
+            f"two Final blocks at one height: {json.dumps(result.evidence, sort_keys=True)}; "
+            f"seed {result.config.seed}; reproduce: {reproduce_command(result.config)}",
+        )
     if not result.agreement_ok:
         raise ProtocolError("simulate.safety_violation", result.agreement_detail)
     if result.blocks_finalized < wanted:
@@ -392,8 +401,9 @@ def simulate_verdict(result: SimulationReport, quiet: bool = False) -> int:
         )
     if not quiet:
         print(
-            f"verdict: ok: {wanted} of {wanted} blocks final at all {result.honest} honest nodes, "
-            f"agreement holds; seed {result.config.seed}, event-log digest {result.digest}"
+            f"verdict: {result.verdict}: {wanted} of {wanted} blocks final at all "
+            f"{result.honest} honest nodes, agreement holds; seed {result.config.seed}, "
+            f"event-log digest {result.digest}"
         )
         print(f"reproduce: {reproduce_command(result.config)}")
     return EXIT_OK
