@@ -28,16 +28,37 @@ from duskspec.crypto.plonk.keys import SRS_EXTRA, derive_keys, domain_size
 from duskspec.crypto.plonk.kzg import SRS, insecure_test_srs
 from duskspec.crypto.plonk.prover import prove
 from duskspec.crypto.plonk.verifier import decode_proof, verify
+from duskspec.runtime.circuits.witness import build, example_transfer
 
 CircuitFactory = Callable[[], Instance]
 
 VERIFY_RUNS = 25
 
 
+#: Phoenix transfer circuits benched by default: (inputs, tree depth). Depth 3 is the tiny
+#: preset's notes tree, 17 mainnet's (spec/transactions.md).
+TRANSFERS = "2:3,2:17"
+
+
+def transfer_instance(inputs: int, depth: int) -> Instance:
+    """The Phoenix transfer circuit of ``inputs`` notes at tree ``depth``, with the example
+    witness of :func:`duskspec.runtime.circuits.witness.example_transfer` (seed 0)."""
+    cs, witness, public = build(example_transfer(0, inputs, depth)).compile()
+    return cs, list(witness), list(public)
+
+
 def circuit_factories() -> dict[str, CircuitFactory]:
-    """Circuit name -> factory, in bench order."""
+    """Circuit name -> factory, in bench order. ``DUSKSPEC_ZK_BENCH_LOGS`` picks the
+    arithmetic sizes, ``DUSKSPEC_ZK_BENCH_TRANSFERS`` the transfer circuits
+    (``inputs:depth,...``; empty for none)."""
     logs = [int(x) for x in os.environ.get("DUSKSPEC_ZK_BENCH_LOGS", "10,12,14,16").split(",")]
-    return {f"arithmetic 2^{k}": partial(arithmetic_circuit, k) for k in logs}
+    factories: dict[str, CircuitFactory] = {
+        f"arithmetic 2^{k}": partial(arithmetic_circuit, k) for k in logs
+    }
+    for spec in filter(None, os.environ.get("DUSKSPEC_ZK_BENCH_TRANSFERS", TRANSFERS).split(",")):
+        inputs, depth = (int(x) for x in spec.split(":"))
+        factories[f"transfer {inputs}-in depth {depth}"] = partial(transfer_instance, inputs, depth)
+    return factories
 
 
 def _cpu(fn: Callable[[], object]) -> float:
