@@ -182,7 +182,7 @@ def test_generate_refuses_a_folder_that_is_not_a_vector_tree(tmp_path: Path) -> 
 
 
 def test_generate_keeps_the_hand_written_changelog(tmp_path: Path) -> None:
-    build_tree(tmp_path)
+    build_tree(tmp_path, handlers=())  # an (empty) vector tree: generate may overwrite it
     (tmp_path / "CHANGELOG.md").write_text("history\n")
     generate(tmp_path)
     assert (tmp_path / "CHANGELOG.md").read_text() == "history\n"
