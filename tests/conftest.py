@@ -9,6 +9,7 @@ BLS backend exactly as ``DUSKSPEC_CRYPTO`` does.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -39,3 +40,15 @@ def pytest_configure(config: pytest.Config) -> None:
     backend = config.getoption("--crypto")
     if backend:
         os.environ["DUSKSPEC_CRYPTO"] = backend
+
+
+@pytest.fixture(autouse=True)
+def _restore_crypto_backend() -> Iterator[None]:
+    """An in-process ``duskspec --crypto X`` call sets ``DUSKSPEC_CRYPTO`` for the process;
+    restore it after every test so one test's backend never leaks into the next."""
+    before = os.environ.get("DUSKSPEC_CRYPTO")
+    yield
+    if before is None:
+        os.environ.pop("DUSKSPEC_CRYPTO", None)
+    else:
+        os.environ["DUSKSPEC_CRYPTO"] = before
