@@ -28,6 +28,7 @@ from typing import Any
 from duskspec.consensus import round as rnd
 from duskspec.consensus.block import Block
 from duskspec.consensus.constants import ConsensusParams
+from duskspec.consensus.emergency import build_emergency_block, earliest_emergency_time
 from duskspec.consensus.finality import (
     ForkAction,
     ForkView,
@@ -40,7 +41,6 @@ from duskspec.consensus.finality import (
 from duskspec.consensus.header_validation import Tip, check_header
 from duskspec.consensus.messages import (
     NO_QUORUM_RESULT,
-    ConsensusHeader,
     RatificationVote,
     ValidationVote,
     Vote,
@@ -48,7 +48,7 @@ from duskspec.consensus.messages import (
 )
 from duskspec.consensus.provisioners import Provisioner
 from duskspec.consensus.sortition import StepName
-from duskspec.consensus.verification import CommitteeSource, SignatureVerifier, check_attestation
+from duskspec.consensus.verification import SignatureVerifier
 from duskspec.consensus.wire import AcceptedBlock, WireMessage, decode_shared, encode_message
 from duskspec.crypto import bls
 from duskspec.crypto.hashes import sha3_256
@@ -108,6 +108,8 @@ class ProvisionerNode:
     parent_tip: Tip | None = None
     #: Blocks this node reverted by falling back to a lower-iteration block (§1.13).
     reverted: tuple[Accepted, ...] = ()
+    #: The emergency key pair, on the node that holds it (rule 13.6).
+    emergency_keys: rnd.NodeKeys | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,8 @@ def provisioner_machine(
             return on_frame(node, ctx, event.payload, now)
         if kind is sim.Timer and isinstance(event.tag, Release):
             return node, (broadcast(event.tag.message),)
+        if kind is sim.Timer and isinstance(event.tag, EmergencyDue):
+            return on_emergency_due(node, ctx, event.tag, now)
         if kind is sim.Timer:
             return on_timer(node, ctx, event.tag, now)
         if kind is sim.Start:
@@ -157,6 +161,9 @@ def begin_round(
     later = tuple(m for m in node.pending if message_round(m) > state.round)
     node = dataclasses.replace(node, round=state, round_started=now, pending=later)
     node, sim_outputs = emit(node, ctx, outputs, now)
+    if node.emergency_keys is not None:
+        due_us = earliest_emergency_time(node.tip, ctx.params) * 1_000_000
+        sim_outputs += (sim.SetTimer(due_us, EmergencyDue(state.round)),)
     for message in due:
         try:
             node, more = on_message(node, ctx, message, now)
@@ -284,6 +291,28 @@ def on_accepted_block(
     return accept(node, ctx, block, now)
 
 
+@dataclass(frozen=True)
+class EmergencyDue:
+    """A timer tag of the emergency key holder: the round's emergency block may be issued."""
+
+    round: int
+
+
+def on_emergency_due(
+    node: ProvisionerNode, ctx: NodeContext, due: EmergencyDue, now: int
+) -> tuple[ProvisionerNode, SimOutputs]:
+    """Rule 13.6: if the round is still undecided when an emergency block becomes valid, the
+    key holder builds one, with the Fail attestations its round recorded, accepts it and
+    announces it."""
+    assert node.round is not None and node.emergency_keys is not None
+    if node.round.round != due.round or node.round.decided is not None:
+        return node, ()
+    failed = rnd.build_failed_iterations(node.round, round_context(node, ctx))
+    block = build_emergency_block(node.tip, node.emergency_keys, now // 1000, ctx.params, failed)
+    node = dataclasses.replace(node, round=dataclasses.replace(node.round, decided=block))
+    return accept(node, ctx, block, now)
+
+
 def on_competing_block(
     node: ProvisionerNode, ctx: NodeContext, block: Block, now: int
 ) -> tuple[ProvisionerNode, SimOutputs]:
@@ -319,19 +348,10 @@ def on_competing_block(
 
 
 def check_announced_block(block: Block, tip: Tip, ctx: NodeContext, now: int) -> None:
-    """A block announced by another node: a valid header on ``tip`` (generator and block
-    signature first, rule 3.16) and a Success attestation of exactly this block."""
-    check_header(block, tip, ctx.provisioners, ctx.verifier, ctx.params, now // 1000)
-    attestation = block.attestation
-    if (
-        attestation is None
-        or not attestation.success
-        or attestation.vote != Vote(VoteKind.VALID, block.hash)
-    ):
-        raise ConsensusError("consensus.block_not_attested", block.hash.hex()[:16])
-    source = CommitteeSource(ctx.provisioners, tip.seed, block.header.height, ctx.params)
-    header = ConsensusHeader(tip.hash, block.header.height, block.header.iteration)
-    check_attestation(ctx.verifier, source, header, attestation)
+    """A block announced by another node: a valid header on ``tip`` with a Success
+    attestation of exactly this block, checked in Dusk's order (rule 3.16); an emergency
+    block needs no attestation (rule 13.4)."""
+    check_header(block, tip, ctx.provisioners, ctx.verifier, ctx.params, now // 1000, attested=True)
 
 
 def emit(

@@ -176,9 +176,11 @@ def test_the_block_signature_must_verify(setup: Setup) -> None:
 
 
 def test_iterations_past_the_round_and_emergency_blocks_are_refused(setup: Setup) -> None:
+    """Iteration 255 under a provisioner's key: an emergency block must name the emergency
+    key (rule 13.2; tests/round/test_emergency.py builds valid ones)."""
     for iteration, code in (
         (TINY.max_iterations, "consensus.iteration_out_of_range"),
-        (TINY.emergency_block_iteration, "consensus.emergency_block_unsupported"),
+        (TINY.emergency_block_iteration, "consensus.invalid_generator"),
     ):
         assert failure(setup, changed(setup, iteration=iteration)) == code
 

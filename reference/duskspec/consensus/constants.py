@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from duskspec.types import BlsPublicKey
+
 #: LUX per DUSK (amounts are always integers in LUX).
 DUSK = 1_000_000_000
 
@@ -50,6 +52,19 @@ MAINNET_EMISSION: tuple[EmissionPeriod, ...] = (
 )
 
 
+#: Seed of the emergency test key: ``bls.keygen(TEST_EMERGENCY_SEED)`` gives its secret, so
+#: anyone can build emergency blocks under the presets (spec/consensus.md rule 13.1).
+TEST_EMERGENCY_SEED = b"duskspec-emergency-test-key"
+#: Its public key (checked against ``keygen`` by ``tests/consensus/test_emergency.py``).
+TEST_EMERGENCY_KEY = BlsPublicKey(
+    bytes.fromhex(
+        "aa15237415229eddd9b2a7a478c2c56ef7cff4efd10654b47d270eb7dabfd09b"
+        "4b0a64191229696bfc02e5c131ed41b8070790f82fec03cec2a4086a59714f55"
+        "f2e545f4cbebeeb1c431d28f3e2bfe0f6cf510bc7dda947feceb2503e5e525f2"
+    )
+)
+
+
 @dataclass(frozen=True)
 class ConsensusParams:
     """Every consensus constant of one preset. Times are whole seconds, amounts LUX."""
@@ -85,6 +100,10 @@ class ConsensusParams:
     #: Percent of the stake slashed per effective fault.
     slash_percent_per_fault: int
     emission: tuple[EmissionPeriod, ...]
+    #: The key that signs emergency blocks (Dusk's ``DUSK_CONSENSUS_KEY``; spec/consensus.md
+    #: rule 13.1). Both presets hold the published test key :data:`TEST_EMERGENCY_KEY`; a
+    #: deployment sets its own with ``dataclasses.replace``.
+    emergency_key: BlsPublicKey
 
     @property
     def total_committee_credits(self) -> int:
@@ -117,6 +136,10 @@ class ConsensusParams:
     def is_emergency_iteration(self, iteration: int) -> bool:
         return iteration >= self.emergency_iteration_threshold
 
+    def is_emergency_block(self, iteration: int) -> bool:
+        """``is_emergency_block``: the iteration of an emergency block (255)."""
+        return iteration == self.emergency_block_iteration
+
     def is_relaxed_iteration(self, iteration: int) -> bool:
         return iteration >= self.relax_iteration_threshold
 
@@ -148,6 +171,7 @@ MAINNET = ConsensusParams(
     stake_warnings=1,
     slash_percent_per_fault=10,
     emission=MAINNET_EMISSION,
+    emergency_key=TEST_EMERGENCY_KEY,
 )
 
 TINY = ConsensusParams(
@@ -173,6 +197,7 @@ TINY = ConsensusParams(
     stake_warnings=1,
     slash_percent_per_fault=10,
     emission=MAINNET_EMISSION,
+    emergency_key=TEST_EMERGENCY_KEY,
 )
 
 #: Preset name -> parameters.

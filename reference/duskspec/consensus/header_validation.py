@@ -28,6 +28,9 @@ MARGIN_TIMESTAMP = 3
 INVALID_VOTE_CODES = frozenset(
     {
         "consensus.block_time_less",
+        # Dusk reports the emergency time rule as BlockTimeLess too (rule 13.3); unreachable
+        # for a candidate, which is never an emergency block (rule 13.5).
+        "consensus.emergency_block_too_early",
         "consensus.unsupported_version",
         "consensus.empty_hash",
         "consensus.invalid_seed",
@@ -50,7 +53,7 @@ class Tip:
     parent_hash: Hash32
     #: Seed of the tip's parent: the tip's own committees were drawn from it.
     parent_seed: BlsSignature
-    #: The tip's attestation; ``None`` only for genesis.
+    #: The tip's attestation; ``None`` for genesis and for an emergency block (rule 13.4).
     attestation: Attestation | None
     #: Provisioners the tip's committees were drawn from (``ContextProvisioners.prev``).
     provisioners: tuple[Provisioner, ...]
@@ -79,10 +82,14 @@ def check_header(
     verifier: SignatureVerifier,
     params: ConsensusParams,
     now: int,
+    *,
+    attested: bool = False,
 ) -> None:
     """Rule 3.16 of spec/consensus.md for a block built on ``tip``, in Dusk's order
     (``verify_block_header``): generator and block signature; version, hash, height;
-    timestamps; parent; seed; ``prev_block_cert``; failed iterations; then the payload root."""
+    timestamps and the emergency time rule; parent; seed; ``prev_block_cert``; with
+    ``attested`` (an announced block, not a candidate) the block's own attestation; failed
+    iterations; then the payload root."""
     header = block.header
     check_generator(block, tip, provisioners, verifier, params)
     if header.version != BLOCK_HEADER_VERSION:
@@ -95,15 +102,30 @@ def check_header(
         raise ConsensusError(
             "consensus.block_time_less", f"{header.timestamp} < {tip.timestamp} + slot"
         )
+    check_emergency_time(header, tip, params)
     if header.timestamp > now + MARGIN_TIMESTAMP:
         raise ConsensusError("consensus.block_time_higher", f"{header.timestamp} > now {now}")
     if header.prev_block_hash != tip.hash:
         raise ConsensusError("consensus.prev_block_hash", header.prev_block_hash.hex()[:16])
     check_seed(header, tip, verifier)
     check_prev_block_cert(header, tip, verifier, params)
+    if attested:
+        check_block_attestation(block, tip, provisioners, verifier, params)
     check_failed_iterations(header, tip, provisioners, verifier, params)
     if header.txroot != payload_root(block.payload):
         raise ConsensusError("consensus.txroot_mismatch")
+
+
+def block_generator(
+    tip: Tip, provisioners: tuple[Provisioner, ...], iteration: int, params: ConsensusParams
+) -> BlsPublicKey:
+    """The key a block of ``iteration`` must name as generator: the emergency key for an
+    emergency block (rule 13.2), else the iteration's generator by sortition."""
+    if params.is_emergency_block(iteration):
+        return params.emergency_key
+    if iteration >= params.max_iterations:
+        raise ConsensusError("consensus.iteration_out_of_range", str(iteration))
+    return expected_generator(tip, provisioners, iteration, params)
 
 
 def check_generator(
@@ -113,19 +135,48 @@ def check_generator(
     verifier: SignatureVerifier,
     params: ConsensusParams,
 ) -> None:
-    """Dusk's first header rule: the generator is the one sortition expects for the block's
-    round and iteration, and its signature over the block hash verifies. Emergency blocks
-    (iteration 255, signed by Dusk's key) are not supported (spec/consensus.md §8)."""
+    """Dusk's first header rule: the generator is the expected one (:func:`block_generator`)
+    and its signature over the block hash verifies."""
     header = block.header
-    if header.iteration == params.emergency_block_iteration:
-        raise ConsensusError("consensus.emergency_block_unsupported")
-    if header.iteration >= params.max_iterations:
-        raise ConsensusError("consensus.iteration_out_of_range", str(header.iteration))
-    if header.generator != expected_generator(tip, provisioners, header.iteration, params):
+    if header.generator != block_generator(tip, provisioners, header.iteration, params):
         raise ConsensusError("consensus.invalid_generator", f"iteration {header.iteration}")
     apk = verifier.aggregate_key((header.generator,))
     if not verifier.verify(apk, block.hash, block.signature):
         raise ConsensusError("consensus.invalid_block_signature", block.hash.hex()[:16])
+
+
+def check_emergency_time(header: Header, tip: Tip, params: ConsensusParams) -> None:
+    """Rule 13.3: an emergency block is valid only ``min_emergency_block_time`` after the tip."""
+    if not params.is_emergency_block(header.iteration):
+        return
+    earliest = tip.timestamp + params.min_emergency_block_time
+    if header.timestamp < earliest:
+        raise ConsensusError(
+            "consensus.emergency_block_too_early", f"{header.timestamp} < {earliest}"
+        )
+
+
+def check_block_attestation(
+    block: Block,
+    tip: Tip,
+    provisioners: tuple[Provisioner, ...],
+    verifier: SignatureVerifier,
+    params: ConsensusParams,
+) -> None:
+    """An announced block carries a Success attestation of exactly this block, verified with
+    this round's committees; an emergency block needs none (rule 13.4)."""
+    header = block.header
+    if params.is_emergency_block(header.iteration):
+        return
+    attestation = block.attestation
+    if attestation is None:
+        raise ConsensusError("consensus.block_not_attested", block.hash.hex()[:16])
+    if not attestation.success or attestation.vote != Vote(VoteKind.VALID, block.hash):
+        raise ConsensusError("consensus.block_not_attested", block.hash.hex()[:16])
+    source = CommitteeSource(provisioners, tip.seed, header.height, params)
+    check_attestation(
+        verifier, source, ConsensusHeader(tip.hash, header.height, header.iteration), attestation
+    )
 
 
 def check_seed(header: Header, tip: Tip, verifier: SignatureVerifier) -> None:
@@ -138,8 +189,11 @@ def check_seed(header: Header, tip: Tip, verifier: SignatureVerifier) -> None:
 def check_prev_block_cert(
     header: Header, tip: Tip, verifier: SignatureVerifier, params: ConsensusParams
 ) -> None:
-    """``prev_block_cert`` attests the tip as ``Success(Valid(tip.hash))``; genesis has none."""
+    """``prev_block_cert`` attests the tip as ``Success(Valid(tip.hash))``; not checked after
+    genesis or after an emergency block, which have no attestation (rule 13.4)."""
     if tip.height == 0:
+        return
+    if params.is_emergency_block(tip.iteration):
         return
     cert = header.prev_block_cert
     if not cert.success or cert.vote != Vote(VoteKind.VALID, tip.hash):

@@ -247,12 +247,7 @@ def build_candidate(
     """The block this node proposes for the current iteration (§1.6 Proposal)."""
     assert ctx.keys is not None
     keys = ctx.keys
-    failed = tuple(
-        FailedIteration(state.failed[i], iteration_generator(state, ctx, i))
-        if i in state.failed
-        else None
-        for i in range(min(state.iteration, ctx.params.relax_iteration_threshold))
-    )
+    failed = build_failed_iterations(state, ctx)
     header = Header(
         version=BLOCK_HEADER_VERSION,
         height=state.round,
@@ -271,6 +266,19 @@ def build_candidate(
     )
     signature = bls.sign_multisig(keys.secret_key, keys.public_key, header.hash)
     return Block(header, signature, payload)
+
+
+def build_failed_iterations(
+    state: RoundState, ctx: RoundContext
+) -> tuple[FailedIteration | None, ...]:
+    """The ``failed_iterations`` of a block of the current iteration: the recorded Fail
+    attestation of each earlier iteration below the relax threshold, with its generator."""
+    return tuple(
+        FailedIteration(state.failed[i], iteration_generator(state, ctx, i))
+        if i in state.failed
+        else None
+        for i in range(min(state.iteration, ctx.params.relax_iteration_threshold))
+    )
 
 
 #: ``prev_block_cert`` of the block after genesis: Dusk's default (empty) attestation.

@@ -3,10 +3,14 @@
 
 ``pre`` lists six provisioners (keys from ``duskspec.consensus.lockstep.make_keys(6, 11)``)
 and the wire frame (topic Block) of the block they decided in round 1, with its Success
-attestation: that block is the tip. ``input`` is a candidate frame for round 2 and the local
-clock in seconds. ``post`` is the candidate's hash when every rule holds; otherwise the case
-names the code of the first rule that fails, in Dusk's order. Each rule has a valid case
-(the honest candidate, and boundary values where a rule has a bound) and an invalid one.
+attestation, or (``after_emergency_*``) an emergency block of round 1: that block is the tip.
+``input`` is a frame for round 2 and the local clock in seconds: a Candidate frame is checked
+as a candidate (no attestation of its own), a Block frame as an announced block (its Success
+attestation too, except for an emergency block, spec/consensus.md §13). ``post`` is the
+block's hash when every rule holds; otherwise the case names the code of the first rule that
+fails, in Dusk's order. Each rule has a valid case (the honest candidate, and boundary values
+where a rule has a bound) and an invalid one. Emergency blocks are signed with the presets'
+test key (``duskspec.consensus.emergency.emergency_test_keys``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,11 @@ from dataclasses import dataclass
 from duskspec.consensus import round as rnd
 from duskspec.consensus.block import Block, FailedIteration, Header
 from duskspec.consensus.constants import PRESETS, ConsensusParams
+from duskspec.consensus.emergency import (
+    build_emergency_block,
+    earliest_emergency_time,
+    emergency_test_keys,
+)
 from duskspec.consensus.genesis import genesis_tip
 from duskspec.consensus.header_validation import Tip, check_header, expected_generator
 from duskspec.consensus.lockstep import Lockstep
@@ -78,10 +87,13 @@ def tip_of(pre: HeaderPre, params: ConsensusParams) -> Tip:
 
 def run_header(params: ConsensusParams, pre: HeaderPre, inp: HeaderInput) -> HeaderPost:
     tip = tip_of(pre, params)
-    block = decode_message(inp.candidate, params)
+    message = decode_message(inp.candidate, params)
+    attested = isinstance(message, AcceptedBlock)
+    block = message.block if isinstance(message, AcceptedBlock) else message
     if not isinstance(block, Block):
         raise ConsensusError("consensus.not_a_candidate", type(block).__name__)
-    check_header(block, tip, tip.provisioners, SignatureVerifier(), params, inp.now)
+    verifier = SignatureVerifier()
+    check_header(block, tip, tip.provisioners, verifier, params, inp.now, attested=attested)
     return HeaderPost(block.hash)
 
 
@@ -133,7 +145,13 @@ def header_cases(params: ConsensusParams) -> Iterator[Case]:
     honest = r.candidate.header
     gen = r.keys_of(0)
 
-    def case(name: str, description: str, block: Block, code: str | None, now: int = r.now) -> Case:
+    def case(
+        name: str,
+        description: str,
+        block: Block | AcceptedBlock,
+        code: str | None,
+        now: int = r.now,
+    ) -> Case:
         return Case(
             name,
             description,
@@ -178,10 +196,10 @@ def header_cases(params: ConsensusParams) -> Iterator[Case]:
         "consensus.iteration_out_of_range",
     )
     yield case(
-        "emergency_block",
-        "iteration 255: emergency blocks are not supported (§8)",
+        "emergency_iteration_by_generator",
+        "iteration 255 generated and signed by the round's generator, not the emergency key",
         changed(iteration=params.emergency_block_iteration),
-        "consensus.emergency_block_unsupported",
+        "consensus.invalid_generator",
     )
     # iteration 1 under its own generator, with iteration 0's slot empty: valid
     gen1 = r.keys_of(1)
@@ -248,6 +266,12 @@ def header_cases(params: ConsensusParams) -> Iterator[Case]:
         changed(prev_block_cert=thin),
         "consensus.invalid_prev_block_cert",
     )
+    yield case(
+        "prev_block_cert_empty",
+        "an empty prev_block_cert on an attested tip (only an emergency tip allows it)",
+        changed(prev_block_cert=rnd.GENESIS_CERT),
+        "consensus.invalid_prev_block_cert",
+    )
     # rule 9: failed iterations
     fake = FailedIteration(rnd.GENESIS_CERT, gen1.public_key)
     yield case(
@@ -268,6 +292,131 @@ def header_cases(params: ConsensusParams) -> Iterator[Case]:
         "a txroot over a transaction the block does not carry",
         changed(txroot=Hash32(sha3_256(b"tx"))),
         "consensus.txroot_mismatch",
+    )
+    # rule 8: an announced block carries its Success attestation
+    yield case(
+        "block_not_attested",
+        "the honest candidate announced as a Block without an attestation",
+        AcceptedBlock(r.candidate),
+        "consensus.block_not_attested",
+    )
+    yield from emergency_cases(params, r)
+
+
+def emergency_cases(params: ConsensusParams, r: Round2) -> Iterator[Case]:
+    """Rules 13.1-13.4: an emergency block on the round-1 tip, each rule valid and broken,
+    announced as a Block (no attestation needed); then a round-2 block on an emergency tip."""
+    keys = emergency_test_keys()
+    earliest = earliest_emergency_time(r.tip, params)
+    block = build_emergency_block(r.tip, keys, earliest, params)
+
+    def case(name: str, description: str, message: Block, code: str | None) -> Case:
+        return Case(
+            name,
+            description,
+            HeaderInput(encode_message(AcceptedBlock(message)), message.header.timestamp),
+            pre=r.pre,
+            expected_error=code,
+        )
+
+    def changed(**fields: object) -> Block:
+        return signed(keys, dataclasses.replace(block.header, **fields))  # type: ignore[arg-type]
+
+    yield case(
+        "emergency_valid_at_earliest",
+        f"signed by the emergency key at tip + {params.min_emergency_block_time} s, no attestation",
+        block,
+        None,
+    )
+    # rule 13.2: the emergency key generates and signs it
+    forger = r.other_keys()
+    yield case(
+        "emergency_wrong_key",
+        "an emergency block generated and signed by a provisioner's key",
+        build_emergency_block(r.tip, forger, earliest, params),
+        "consensus.invalid_generator",
+    )
+    yield case(
+        "emergency_forged_signature",
+        "the emergency key as generator, the block signed by another key",
+        dataclasses.replace(
+            block, signature=bls.sign_multisig(forger.secret_key, forger.public_key, block.hash)
+        ),
+        "consensus.invalid_block_signature",
+    )
+    # rule 13.3: the time rule
+    yield case(
+        "emergency_too_early",
+        "one second before tip + min_emergency_block_time",
+        changed(timestamp=earliest - 1),
+        "consensus.emergency_block_too_early",
+    )
+    yield case(
+        "emergency_valid_later",
+        "an hour after the earliest time",
+        changed(timestamp=earliest + 3600),
+        None,
+    )
+    # the other header rules still hold for it
+    yield case(
+        "emergency_invalid_seed",
+        "the emergency key's seed over another message",
+        changed(seed=bls.sign_multisig(keys.secret_key, keys.public_key, b"other")),
+        "consensus.invalid_seed",
+    )
+    yield case(
+        "emergency_invalid_prev_block_cert",
+        "an emergency block on an attested tip with an empty prev_block_cert",
+        changed(prev_block_cert=rnd.GENESIS_CERT),
+        "consensus.invalid_prev_block_cert",
+    )
+    relax = params.relax_iteration_threshold
+    yield case(
+        "emergency_failed_iterations_at_cap",
+        f"{relax} empty failed-iteration entries (the cap)",
+        changed(failed_iterations=(None,) * relax),
+        None,
+    )
+    fake = FailedIteration(rnd.GENESIS_CERT, keys.public_key)
+    yield case(
+        "emergency_invalid_failed_iterations",
+        "an empty Fail attestation as iteration 0's entry",
+        changed(failed_iterations=(fake,)),
+        "consensus.invalid_failed_iterations",
+    )
+    yield from after_emergency_cases(params, r)
+
+
+def after_emergency_cases(params: ConsensusParams, r: Round2) -> Iterator[Case]:
+    """Rule 13.4: on an emergency tip (height 1, on genesis) the round-2 candidate's
+    ``prev_block_cert`` is not checked; the same empty cert on an attested tip is refused
+    (``emergency_invalid_prev_block_cert``)."""
+    genesis = genesis_tip(r.tip.provisioners)
+    emergency = build_emergency_block(
+        genesis, emergency_test_keys(), earliest_emergency_time(genesis, params), params
+    )
+    pre = dataclasses.replace(r.pre, tip_block=encode_message(AcceptedBlock(emergency)))
+    tip = tip_of(pre, params)
+    state = rnd.RoundState(tip, 0, StepName.PROPOSAL, 0, (0, 0, 0))
+    key = expected_generator(tip, r.net.provisioners, 0, params)
+    ctx = next(c for c in r.net.contexts if c.keys and c.keys.public_key == key)
+    now = tip.timestamp + params.minimum_block_time
+    candidate = rnd.build_candidate(state, ctx, now * 1000)
+    yield Case(
+        "after_emergency_valid",
+        "round 2 on an emergency block: Dusk's empty prev_block_cert is not checked",
+        HeaderInput(encode_message(candidate), now),
+        pre=pre,
+    )
+    assert ctx.keys is not None
+    seed = bls.sign_multisig(ctx.keys.secret_key, ctx.keys.public_key, r.tip.seed)
+    stale = signed(ctx.keys, dataclasses.replace(candidate.header, seed=seed))
+    yield Case(
+        "after_emergency_invalid_seed",
+        "round 2 on an emergency block, the seed signed over another block's seed",
+        HeaderInput(encode_message(stale), now),
+        pre=pre,
+        expected_error="consensus.invalid_seed",
     )
 
 

@@ -444,6 +444,18 @@ def attestation_cases(params: ConsensusParams) -> Iterator[Case]:
         pre=pre,
         expected_error="consensus.success_without_valid",
     )
+    top = 1 << 63  # past the last member of any committee of these six provisioners
+    padded = dataclasses.replace(
+        att,
+        ratification=StepVotes(att.ratification.bitset | top, att.ratification.aggregate_signature),
+    )
+    yield Case(
+        "extra_bitset_bit",
+        "the Success attestation with bit 63 of the Ratification bitset set, past the "
+        "committee: it still verifies, as in Dusk (a second byte string, rule 3.27)",
+        AttestationInput(0, padded.encode()),
+        pre=pre,
+    )
     raw = bytearray(att.encode())
     raw[0] = 5
     yield Case(
