@@ -279,3 +279,38 @@ def test_a_stalled_network_accepts_the_emergency_block_and_goes_on() -> None:
 
 def hashes(node: ProvisionerNode, count: int) -> list[bytes]:
     return [r.hash for r in node.accepted[:count]]
+
+
+def test_with_every_generator_silent_each_round_ends_in_an_emergency_block() -> None:
+    """Every provisioner is ``silent``: no candidate is ever proposed. Iterations 0 and 1 end
+    in Fail(NoCandidate) attestations (recorded: below the relax threshold), 2 and 3 too (not
+    recorded), 4 and 5 are emergency iterations without NoCandidate votes and time out; every
+    node waits in Open Consensus mode. The holder's emergency block carries the two recorded
+    Fail attestations, which every node verifies (PNI 6 - 2 = 4, ``Accepted(8)``). The next
+    round stalls the same way and ends in a second emergency block, built on the first: its
+    ``prev_block_cert`` is not checked (rule 13.4)."""
+    keys, provisioners = make_provisioners(PROVISIONERS, 1, TINY.minimum_stake)
+    tip = genesis_tip(provisioners)
+    nodes = [ProvisionerNode(k, Behaviour.SILENT, tip) for k in keys]
+    holder = ProvisionerNode(None, Behaviour.HONEST, tip, emergency_keys=EMERGENCY)
+    total = PROVISIONERS + 1
+    simulator = sim.Simulator(
+        sim.NetworkConfig(seed=1),
+        overlay=(flood_machine, flood_nodes(total, 1)),
+        app=(
+            provisioner_machine(NodeContext(TINY, provisioners, SignatureVerifier())),
+            [*nodes, holder],
+        ),
+    )
+    second = 2 * TINY.min_emergency_block_time
+    simulator.run(until=(second + 1) * SECOND)
+    states: list[ProvisionerNode] = list(simulator.states[sim.APP][: PROVISIONERS + 1])
+    for node in states:
+        assert [(r.height, r.iteration) for r in node.accepted] == [(1, 255), (2, 255)]
+        assert [r.hash for r in node.accepted] == [r.hash for r in states[-1].accepted]
+        # each block counted its two Fail attestations (iterations 0 and 1): PNI 6 - 2
+        labels = [b.label for b in node.labels]
+        pni = TINY.max_iterations - TINY.relax_iteration_threshold
+        assert labels == [Label(LabelKind.ACCEPTED, 2 * pni)] * 2
+        assert not node.finalized
+        assert node.round is not None and node.round.round == 3
