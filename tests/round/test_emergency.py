@@ -30,6 +30,7 @@ from duskspec.node import (
     Behaviour,
     NodeContext,
     ProvisionerNode,
+    begin_round,
     on_message,
     provisioner_machine,
 )
@@ -314,3 +315,32 @@ def test_with_every_generator_silent_each_round_ends_in_an_emergency_block() -> 
         assert labels == [Label(LabelKind.ACCEPTED, 2 * pni)] * 2
         assert not node.finalized
         assert node.round is not None and node.round.round == 3
+
+
+def test_a_late_attested_block_of_the_round_replaces_the_emergency_block(
+    keys6: list[rnd.NodeKeys],
+) -> None:
+    """Fork choice (rule 13.5): at the tip's height any lower iteration wins against 255, so
+    a node that accepted the emergency block falls back to the round's attested block; the
+    other way round, an emergency block changes nothing."""
+    net = Lockstep(keys6)
+    while not net.inbox:
+        net.fire_earliest()
+    net.run()
+    attested = net.decided[0].block
+    genesis = net.tip
+    emergency = build_emergency_block(
+        genesis, EMERGENCY, earliest_emergency_time(genesis, TINY), TINY
+    )
+    later = 10_000_000  # virtual ms, after both blocks' timestamps
+    ctx = NodeContext(TINY, net.provisioners, SignatureVerifier())
+    start = ProvisionerNode(None, Behaviour.HONEST, genesis)
+    start, _ = begin_round(start, ctx, 0)
+    node, _ = on_message(start, ctx, AcceptedBlock(emergency), later)
+    assert node.tip.hash == emergency.hash and node.tip.attestation is None
+    node, _ = on_message(node, ctx, AcceptedBlock(attested), later)
+    assert node.tip.hash == attested.hash
+    assert [a.hash for a in node.reverted] == [emergency.hash]
+    held, _ = on_message(start, ctx, AcceptedBlock(attested), later)
+    after, outputs = on_message(held, ctx, AcceptedBlock(emergency), later)
+    assert after is held and outputs == ()
