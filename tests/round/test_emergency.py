@@ -344,3 +344,13 @@ def test_a_late_attested_block_of_the_round_replaces_the_emergency_block(
     held, _ = on_message(start, ctx, AcceptedBlock(attested), later)
     after, outputs = on_message(held, ctx, AcceptedBlock(emergency), later)
     assert after is held and outputs == ()
+
+
+def test_an_emergency_block_of_a_later_round_is_dropped(setup: Setup) -> None:
+    """§8: the pending buffer keeps iterations of a round only (rule 3.24)."""
+    ctx = NodeContext(TINY, setup.net.provisioners, SignatureVerifier())
+    node, _ = begin_round(ProvisionerNode(None, Behaviour.HONEST, setup.net.tip), ctx, 0)
+    assert setup.block.header.height == 2 and node.round is not None and node.round.round == 1
+    with pytest.raises(ConsensusError) as info:
+        on_message(node, ctx, AcceptedBlock(setup.block), 0)
+    assert info.value.code == "consensus.iteration_out_of_range"
