@@ -41,7 +41,8 @@ from duskspec.consensus.constants import ConsensusParams
 from duskspec.consensus.header_validation import Tip
 from duskspec.consensus.lockstep import make_keys
 from duskspec.consensus.messages import QuorumMessage, RatificationVote, ValidationVote
-from duskspec.consensus.sortition import StepName
+from duskspec.consensus.sortition import StepName, committee_credits
+from duskspec.consensus.verification import vote_threshold
 from duskspec.tla.tlc import find_tools
 
 #: Model files a trace check needs beside the round modules.
@@ -430,11 +431,15 @@ def check_trace_dir(folder: Path) -> list[TraceVerdict]:
 
 
 def write_replay_model(
-    net: TraceNet, folder: Path, candidates: tuple[str, ...] = ("A", "B")
+    net: TraceNet,
+    folder: Path,
+    gst_iter: int | None = None,
+    candidates: tuple[str, ...] = ("A", "B"),
 ) -> Path:
-    """``ReplayRound.tla``/``.cfg``: SuccinctAttestation with ``net``'s provisioners, Python's
-    credits (rule 13.6) and every timer free to fire (GST beyond the last iteration), for
-    TLC to draw behaviours from."""
+    """``ReplayRound.tla``/``.cfg``: SuccinctAttestation with ``net``'s provisioners and
+    Python's credits (rule 13.6), for TLC to draw behaviours from. ``gst_iter``: the first
+    iteration whose timers fire only when waiting cannot help (default: none, every timer
+    free to fire; 0: the whole round after GST, where honest rounds decide)."""
     generators, credits = model_constants(net)
     names = net.provisioner_names()
     silent = [net.key_name(p.public_key) for p in net.silent]
@@ -450,6 +455,7 @@ def write_replay_model(
         "====\n"
     )
     iterations = len(generators)
+    gst = iterations if gst_iter is None else gst_iter
     constants = [
         f"Provisioners = {tla_value(frozenset(names))}",
         f"Byzantine = {tla_value(frozenset(silent))}",
@@ -458,7 +464,7 @@ def write_replay_model(
         f"MaxIter = {iterations}",
         "Generator <- RoundGenerator",
         f"RelaxIter = {net.params.relax_iteration_threshold}",
-        f"GSTIter = {iterations}",
+        f"GSTIter = {gst}",
         "ByzantineVote = FALSE",
         "ValidQuorum <- Supermajority",
         "OtherQuorum <- Majority",
@@ -551,27 +557,76 @@ def replay_action(net: TraceNet, action: str, context: dict[str, Any]) -> None:
     # Finalize changes only `finalized`, outside the abstraction (rule 13.1).
 
 
+def network_noise(net: TraceNet) -> int:
+    """Rule 13.5: what the network may do between two model actions without any model action
+    happening. Every node in Validation receives each Validation vote of its iteration that
+    cannot complete a quorum there, and then the same vote again (a duplicate). The model
+    says neither changes anything. Returns how many deliveries were made."""
+    made = 0
+    for index, state in enumerate(net.states):
+        if state.decided is not None or state.step != StepName.VALIDATION:
+            continue
+        for message in _sent_by_any(net, ValidationVote, state.iteration):
+            assert isinstance(message, ValidationVote)
+            if (index, message) in net.delivered or not _cannot_complete(net, index, message):
+                continue
+            net.delivered.append((index, message))
+            net.deliver(index, message)
+            net.deliver(index, message)
+            made += 2
+            if net.states[index].step != StepName.VALIDATION:
+                break
+    return made
+
+
+def _sent_by_any(net: TraceNet, kind: type, iteration: int) -> list[rnd.Message]:
+    own = {net.node_name(i) for i in range(len(net.keys))}
+    return [
+        m
+        for sender, m in net.sent
+        if sender in own and isinstance(m, kind) and m.header.iteration == iteration
+    ]
+
+
+def _cannot_complete(net: TraceNet, index: int, message: ValidationVote) -> bool:
+    """The vote, counted once at node ``index``, leaves every value below its quorum."""
+    state = net.states[index]
+    if message.sign_info.signer == net.keys[index].public_key:
+        return False
+    committee = rnd.committee(state, net.contexts[index], state.iteration, StepName.VALIDATION)
+    collector = state.collectors.get((state.iteration, StepName.VALIDATION))
+    tally = collector.credits_for(message.vote) if collector else 0
+    credits = committee.credits_of(message.sign_info.signer)
+    threshold = vote_threshold(message.vote, committee_credits(StepName.VALIDATION, net.params))
+    return tally + credits < threshold
+
+
 @dataclass(frozen=True)
 class ReplayResult:
     actions: int
     by_action: dict[str, int]
+    #: Deliveries :func:`network_noise` made, and the error codes Python rejected with.
+    noise: int
+    rejected: tuple[str, ...]
 
 
 def replay_behaviour(net: TraceNet, behaviour: list[dict[str, Any]]) -> ReplayResult:
-    """Replay a TLC behaviour on ``net``; raise :class:`ReplayMismatch` naming the first action
-    (index and name) after which the abstraction of the Python machines differs from the
-    model's state."""
+    """Replay a TLC behaviour on ``net``, with :func:`network_noise` after every action; raise
+    :class:`ReplayMismatch` naming the first action (index and name) after which the
+    abstraction of the Python machines differs from the model's state."""
     first = behaviour[0]["state"]
     if normalize(state_to_json(abstract_state(net))) != normalize(first):
         diff = state_diff(first, state_to_json(abstract_state(net)), ("model", "python"))
         raise ReplayMismatch(f"step 0 Init: {diff}")
     counts: dict[str, int] = {}
+    noise = 0
     for index, step in enumerate(behaviour[1:], start=1):
         replay_action(net, step["action"], step["context"])
+        noise += network_noise(net)
         python = state_to_json(abstract_state(net))
         if normalize(python) != normalize(step["state"]):
             diff = state_diff(step["state"], python, ("model", "python"))
             label = describe({"action": step["action"], **step["context"]})
             raise ReplayMismatch(f"step {index} {label}: {diff}")
         counts[step["action"]] = counts.get(step["action"], 0) + 1
-    return ReplayResult(len(behaviour) - 1, counts)
+    return ReplayResult(len(behaviour) - 1, counts, noise, tuple(net.rejected))
