@@ -159,9 +159,6 @@ def model_constants(net: TraceNet) -> tuple[list[str], dict[str, dict[int, dict[
     return generators, credits
 
 
-Scheduler = Callable[[TraceNet, random.Random], list[Event] | None]
-
-
 def random_step(net: TraceNet, rng: random.Random) -> list[Event] | None:
     """One seeded scheduling choice: mostly deliver a message in flight, sometimes fire a
     node's step timer (not the one that would leave the model's last iteration), sometimes
@@ -187,17 +184,32 @@ def random_step(net: TraceNet, rng: random.Random) -> list[Event] | None:
     return None
 
 
-def record_round(net: TraceNet, round_number: int, seed: int, limit: int = 4000) -> RoundTrace:
-    """Run ``net``'s round under :func:`random_step` seeded with ``seed`` until every node
-    decided (or ``limit`` choices); record the model actions and the states after them."""
+def seeded_schedule(seed: int) -> Callable[[TraceNet], list[Event] | None]:
+    """:func:`random_step` drawing from ``random.Random(seed)``."""
     rng = random.Random(seed)
+
+    def step(net: TraceNet) -> list[Event] | None:
+        return random_step(net, rng)
+
+    return step
+
+
+def record_round(
+    net: TraceNet,
+    round_number: int,
+    schedule: Callable[[TraceNet], list[Event] | None],
+    limit: int = 4000,
+) -> RoundTrace:
+    """Run ``net``'s round, one ``schedule(net)`` choice at a time, until every node decided,
+    the schedule returns ``None`` or ``limit`` choices; record the model actions each choice
+    took and the abstract state after it."""
     generators, credits = model_constants(net)
     start = abstract_state(net)
     events: list[Event] = []
     for _ in range(limit):
         if all(s.decided is not None for s in net.states):
             break
-        taken = random_step(net, rng)
+        taken = schedule(net)
         if taken is None:
             break
         if taken:
@@ -242,7 +254,7 @@ def record_rounds(
     tip: Tip | None = None
     for number in range(1, rounds + 1):
         net = TraceNet(keys, params, tip=tip)
-        trace = record_round(net, number, seed * 1000 + number)
+        trace = record_round(net, number, seeded_schedule(seed * 1000 + number))
         traces.append(trace)
         if trace.decided is None:
             break
