@@ -204,3 +204,12 @@ def test_counting_a_duplicate_vote_is_caught_by_the_replay(
         assert int(step) >= 1
         assert action.split("(")[0] in {"CastValidationVote", "CastRatificationVote", "Propose"}
         assert 'model "Validation", python "Ratification"' in message
+
+
+def test_trace_check_of_a_folder_without_traces_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["trace-check", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: usage.bad_argument: argument dir: ") and err.count("\n") == 1
+    assert main(["simulate", "--trace", str(tmp_path), "--loss", "0.1"]) == 2

@@ -64,10 +64,24 @@ def cmd_simulate_trace(args: argparse.Namespace) -> int:
     return 0
 
 
+def _trace_dir(text: str) -> str:
+    """A folder holding ``TraceRound<r>.tla`` modules (``duskspec simulate --trace``)."""
+    if not sorted(Path(text).glob("TraceRound*.tla")):
+        raise argparse.ArgumentTypeError(
+            f"{text} holds no TraceRound<r>.tla (write them with `duskspec simulate --trace`)"
+        )
+    return text
+
+
 def cmd_trace_check(args: argparse.Namespace) -> int:
     from duskspec.tla import trace
 
-    for verdict in trace.check_trace_dir(Path(args.dir)):
+    try:
+        verdicts = trace.check_trace_dir(Path(args.dir))
+    except trace.TraceCheckFailed as exc:
+        cli_support.report(exc.code, str(exc))
+        return cli_support.EXIT_FAILURE
+    for verdict in verdicts:
         if not verdict.ok:
             cli_support.report("tla.trace_mismatch", f"round {verdict.round}: {verdict.detail}")
             return cli_support.EXIT_FAILURE
@@ -83,6 +97,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     import json
 
     if args.trace:
+        if args.byzantine or args.loss or args.partition:
+            raise cli_support.UsageError(
+                "usage.bad_argument",
+                "--trace runs honest nodes only: drop --byzantine, --loss, --partition",
+            )
         return cmd_simulate_trace(args)
 
     from rich.table import Table
@@ -318,7 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
     tc = sub.add_parser(
         "trace-check", help="TLC accepts each simulate --trace round as a SuccinctAttestation run"
     )
-    tc.add_argument("dir", help="folder written by `duskspec simulate --trace`")
+    tc.add_argument("dir", type=_trace_dir, help="folder written by `duskspec simulate --trace`")
     tc.set_defaults(func=cmd_trace_check)
 
     mc = sub.add_parser("model-check", help="run TLC on the models in models/tla/manifest.json")
