@@ -62,11 +62,18 @@ def broken_rule(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 # --- Python -> TLC --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("seed", [1, 3])
+@pytest.mark.parametrize(
+    ("seed", "extra"),
+    [
+        (1, ["--provisioners", "4"]),
+        # one of five provisioners stakes and stays silent: the model's Byzantine member
+        (3, ["--provisioners", "5", "--byzantine", "0.2", "--behaviour", "silent"]),
+    ],
+)
 def test_simulate_traces_are_behaviours_of_the_model(
-    seed: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    seed: int, extra: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = ["--preset", "tiny", "--provisioners", "4", "--blocks", "2", "--seed", str(seed)]
+    args = ["--preset", "tiny", "--blocks", "2", "--seed", str(seed), *extra]
     assert main(["simulate", "--trace", str(tmp_path), *args]) == 0
     assert main(["trace-check", str(tmp_path)]) == 0
     out = capsys.readouterr().out
@@ -79,6 +86,8 @@ def test_simulate_traces_are_behaviours_of_the_model(
     # decisions (every round of these seeds decides).
     assert {"Propose", "CastValidationVote", "CastRatificationVote", "Attest"} <= set(actions)
     assert actions.get("Decide", 0) == 8
+    if "--byzantine" in extra:
+        assert 'Byzantine = {"s0"}' in (tmp_path / "TraceRound1.cfg").read_text()
 
 
 def duplicate_vote_schedule(net: TraceNet) -> tuple[int, int, Callable[[TraceNet], Any]]:

@@ -56,7 +56,10 @@ def cmd_simulate_trace(args: argparse.Namespace) -> int:
 
     out = Path(args.trace)
     out.mkdir(parents=True, exist_ok=True)
-    rounds = trace.record_rounds(args.provisioners, args.blocks, args.seed, PRESETS[args.preset])
+    silent = int(args.byzantine * args.provisioners)
+    rounds = trace.record_rounds(
+        args.provisioners - silent, args.blocks, args.seed, PRESETS[args.preset], silent
+    )
     for recorded in rounds:
         module = trace.write_round(recorded, out)
         print(f"round {recorded.round}: {len(recorded.events)} model actions -> {module}")
@@ -97,10 +100,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     import json
 
     if args.trace:
-        if args.byzantine or args.loss or args.partition:
+        if (args.byzantine and args.behaviour != "silent") or args.loss or args.partition:
             raise cli_support.UsageError(
                 "usage.bad_argument",
-                "--trace runs honest nodes only: drop --byzantine, --loss, --partition",
+                "--trace takes only --byzantine F --behaviour silent (no --loss, --partition)",
             )
         return cmd_simulate_trace(args)
 
@@ -327,8 +330,9 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument(
         "--trace",
         type=cli_support.new_report_dir,
-        help="instead of running over Kadcast, run --blocks rounds of --provisioners honest "
-        "round machines in lockstep under a schedule drawn from --seed, and write each round "
+        help="instead of running over Kadcast, run --blocks rounds of --provisioners round "
+        "machines in lockstep under a schedule drawn from --seed (with --byzantine F "
+        "--behaviour silent, that fraction of them stake and never act), and write each round "
         "as a TLA+ trace module TraceRound<r>.tla to this folder for `duskspec trace-check` "
         "(keep it small: --preset tiny --provisioners 4 --blocks 2)",
     )

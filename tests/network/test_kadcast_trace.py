@@ -1,4 +1,4 @@
-"""TLC -> Python for Kadcast's broadcast (spec/network.md §11): behaviours of the
+"""TLC -> Python for Kadcast's broadcast (spec/network.md §13): behaviours of the
 ``KadcastLossy`` model (8 nodes, beta = 3, full buckets of K = 2) replayed on
 ``duskspec.network.kadcast`` nodes, with and without packet loss; a node that forwards to
 the bucket it received at (the ``KadcastBuggy`` rule) is caught at the step it does so."""

@@ -1,7 +1,7 @@
-"""TLC -> Python for Kadcast's broadcast (spec/network.md §11): behaviours of ``KadcastLossy``
+"""TLC -> Python for Kadcast's broadcast (spec/network.md §13): behaviours of ``KadcastLossy``
 replayed on :mod:`duskspec.network.kadcast` node states.
 
-Abstraction (rule N11.1). Model node ``x`` (an ``IdBits``-bit id) is a Python node whose
+Abstraction (rule N13.1). Model node ``x`` (an ``IdBits``-bit id) is a Python node whose
 128-bit id is ``x`` (little-endian, so XOR heights agree) at address ``sim_ip(x)``, with
 ``KadcastParams(k=K, beta=Beta)`` and a routing table holding, in each bucket, the ``K``
 lowest ids of that bucket (the model's ``Table``). Then ``delivered[x]`` is "node ``x``'s seen
@@ -9,7 +9,7 @@ cache holds the broadcast's id" (:func:`duskspec.network.kadcast.node.seen`), ``
 is "the origin ran :func:`~duskspec.network.kadcast.node.originate`", and ``msgs`` is the set
 of (destination, height) of the BROADCAST packets in flight.
 
-Replay (rule N11.2). ``Originate`` runs ``originate`` on the origin; a ``ReceiveBroadcast``
+Replay (rule N13.2). ``Originate`` runs ``originate`` on the origin; a ``ReceiveBroadcast``
 step (TLC names it ``Next``: its packet is the one that left ``msgs``) runs
 ``receive_broadcast`` on the packet's destination. The packets Python sends that the model's
 next state does not hold are the ones the network lost: the replay checks that the model
@@ -66,7 +66,7 @@ def node_id(x: int) -> NodeId:
 
 
 def build_nodes(model: KadcastModel) -> list[kn.KadcastNode]:
-    """Rule N11.1: one Python node per model id, tables as the model's ``Table``."""
+    """Rule N13.1: one Python node per model id, tables as the model's ``Table``."""
     params = KadcastParams(k=model.k, beta=model.beta)
     nodes = []
     for x in model.nodes:
@@ -92,7 +92,7 @@ class KadcastReplay:
         self.nodes = build_nodes(self.model)
 
     def abstract_state(self) -> dict[str, Any]:
-        """Rule N11.1, in TLC's JSON shape."""
+        """Rule N13.1, in TLC's JSON shape."""
         message_id = ray_id(FRAME)
         return {
             "delivered": {str(x): kn.seen(n, message_id) for x, n in enumerate(self.nodes)},
@@ -116,7 +116,7 @@ def _sends(outputs: tuple[Any, ...]) -> dict[tuple[int, int], Broadcast]:
 def _check_losses(
     model: KadcastModel, sent: set[tuple[int, int]], kept: set[tuple[int, int]]
 ) -> str:
-    """Rule N11.2: each fan-out of one step lost at most MaxLoss packets, and not all with
+    """Rule N13.2: each fan-out of one step lost at most MaxLoss packets, and not all with
     KeepOne. Returns what is wrong, or ``""``."""
     for height in sorted({h for _, h in sent}):
         fan_out = {p for p in sent if p[1] == height}

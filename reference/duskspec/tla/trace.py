@@ -39,7 +39,7 @@ from duskspec.consensus.abstraction import (
 from duskspec.consensus.block import Block
 from duskspec.consensus.constants import ConsensusParams
 from duskspec.consensus.header_validation import Tip
-from duskspec.consensus.lockstep import make_keys
+from duskspec.consensus.lockstep import make_keys, make_provisioners
 from duskspec.consensus.messages import QuorumMessage, RatificationVote, ValidationVote
 from duskspec.consensus.sortition import StepName, committee_credits
 from duskspec.consensus.verification import vote_threshold
@@ -194,6 +194,12 @@ def seeded_schedule(seed: int) -> Callable[[TraceNet], list[Event] | None]:
     return step
 
 
+def outside_the_model(net: TraceNet) -> bool:
+    """A machine went past the model's last iteration (into the emergency iterations of
+    rule 13.1)."""
+    return any(s.iteration >= model_iterations(net.params) for s in net.states)
+
+
 def record_round(
     net: TraceNet,
     round_number: int,
@@ -201,8 +207,9 @@ def record_round(
     limit: int = 4000,
 ) -> RoundTrace:
     """Run ``net``'s round, one ``schedule(net)`` choice at a time, until every node decided,
-    the schedule returns ``None`` or ``limit`` choices; record the model actions each choice
-    took and the abstract state after it."""
+    the schedule returns ``None``, a machine leaves the model's iterations (that choice is
+    not recorded) or ``limit`` choices; record the model actions each choice took and the
+    abstract state after it."""
     generators, credits = model_constants(net)
     start = abstract_state(net)
     events: list[Event] = []
@@ -210,8 +217,8 @@ def record_round(
         if all(s.decided is not None for s in net.states):
             break
         taken = schedule(net)
-        if taken is None:
-            break
+        if taken is None or outside_the_model(net):
+            break  # rule 13.7: the recording ends where the abstraction does
         if taken:
             taken[-1]["post"] = abstract_state(net)
             events += taken
@@ -245,15 +252,18 @@ def next_tip(tip: Tip, block: Block, net: TraceNet) -> Tip:
 
 
 def record_rounds(
-    provisioners: int, rounds: int, seed: int, params: ConsensusParams
+    provisioners: int, rounds: int, seed: int, params: ConsensusParams, silent: int = 0
 ) -> list[RoundTrace]:
-    """``rounds`` consecutive rounds of ``provisioners`` honest machines (keys and schedule
-    from ``seed``); a round that ends undecided ends the run."""
-    keys = make_keys(provisioners, seed)
+    """``rounds`` consecutive rounds of ``provisioners`` honest machines and ``silent``
+    provisioners that stake and never act (the model's Byzantine members that withhold
+    their votes and proposals); keys and schedule from ``seed``. A round that ends
+    undecided ends the run."""
+    keys = make_keys(provisioners + silent, seed)
+    quiet = make_provisioners(keys[provisioners:], params)
     traces: list[RoundTrace] = []
     tip: Tip | None = None
     for number in range(1, rounds + 1):
-        net = TraceNet(keys, params, tip=tip)
+        net = TraceNet(keys[:provisioners], params, silent=quiet, tip=tip)
         trace = record_round(net, number, seeded_schedule(seed * 1000 + number))
         traces.append(trace)
         if trace.decided is None:
