@@ -61,11 +61,6 @@ FailVotes == {NoCandidate, NoQuorum}
 NoVote == "none"
 NoBlock == <<>>
 
-RECURSIVE SumCredits(_)
-SumCredits(S) ==
-    IF S = {} THEN 0
-    ELSE LET p == CHOOSE x \in S : TRUE IN Credits[p] + SumCredits(S \ {p})
-
 Majority(n) == n \div 2 + 1
 Supermajority(n) == n - n \div 3
 
@@ -73,9 +68,21 @@ Supermajority(n) == n - n \div 3
 Committee(i) ==
     Provisioners \ ({Generator[i]} \cup IF i + 1 < MaxIter THEN {Generator[i + 1]} ELSE {})
 
-CommitteeCredits(i) == SumCredits(Committee(i))
-Threshold(i, v) ==
-    IF v \in Candidates THEN ValidQuorum(CommitteeCredits(i)) ELSE OtherQuorum(CommitteeCredits(i))
+(* Credits of p in step s ("Validation" or "Ratification") of iteration i. *)
+(* Sortition is abstracted: a member of Committee(i) holds its fixed       *)
+(* credits in both steps. TraceSuccinctAttestation overrides StepCredits   *)
+(* with the credits Python's sortition drew (spec/consensus.md §14).       *)
+StepCredits(s, i, p) == IF p \in Committee(i) THEN Credits[p] ELSE 0
+InStep(s, i) == {p \in Provisioners : StepCredits(s, i, p) > 0}
+
+RECURSIVE SumCredits(_, _, _)
+SumCredits(s, i, S) ==
+    IF S = {} THEN 0
+    ELSE LET p == CHOOSE x \in S : TRUE IN StepCredits(s, i, p) + SumCredits(s, i, S \ {p})
+
+StepTotal(s, i) == SumCredits(s, i, InStep(s, i))
+Threshold(s, i, v) ==
+    IF v \in Candidates THEN ValidQuorum(StepTotal(s, i)) ELSE OtherQuorum(StepTotal(s, i))
 
 ASSUME \A i \in Iterations : Generator[i] \in Provisioners
 ASSUME RelaxIter \in Nat /\ GSTIter \in Nat /\ ByzantineVote \in BOOLEAN
@@ -95,15 +102,16 @@ vars == <<proposed, vvotes, rvotes, attestations, iter, step, decided, finalized
 \* Credits for v in one step of iteration i: the honest members that cast it plus, when
 \* ByzantineVote, every Byzantine member, who votes for everything (the worst case for
 \* safety); otherwise Byzantine members withhold every vote (the worst case for liveness).
-Weight(votes, i, v) ==
-    SumCredits({n \in Honest \cap Committee(i) : votes[i][n] = v})
-    + IF ByzantineVote THEN SumCredits(Byzantine \cap Committee(i)) ELSE 0
+Weight(s, votes, i, v) ==
+    SumCredits(s, i, {n \in Honest \cap InStep(s, i) : votes[i][n] = v})
+    + IF ByzantineVote THEN SumCredits(s, i, Byzantine \cap InStep(s, i)) ELSE 0
 
 (* Votes for v of iteration i reach their Validation quorum: the           *)
 (* ValidationResult every node that collects them computes.                 *)
-ReachValidationQuorum(i, v) == Weight(vvotes, i, v) >= Threshold(i, v)
+ReachValidationQuorum(i, v) ==
+    Weight("Validation", vvotes, i, v) >= Threshold("Validation", i, v)
 CanAttest(i, v) ==
-    /\ Weight(rvotes, i, v) >= Threshold(i, v)
+    /\ Weight("Ratification", rvotes, i, v) >= Threshold("Ratification", i, v)
     /\ (v # NoQuorum => ReachValidationQuorum(i, v))
 
 FailAttested(i) == \E v \in FailVotes : <<i, v>> \in attestations
@@ -124,17 +132,17 @@ Active(n) == decided[n] = NoBlock
 
 (* Timers. Before GST a timer may fire at any moment; after it, only when   *)
 (* waiting cannot complete the step.                                         *)
-Members(i) == Honest \cap Committee(i)
+Members(s, i) == Honest \cap InStep(s, i)
 ProposalTimeoutOK(n) == iter[n] < GSTIter \/ Generator[iter[n]] \in Byzantine
 ValidationTimeoutOK(n) ==
     LET i == iter[n] IN
     \/ i < GSTIter
-    \/ /\ \A m \in Members(i) : vvotes[i][m] # NoVote
+    \/ /\ \A m \in Members("Validation", i) : vvotes[i][m] # NoVote
        /\ \A v \in ValidationVotes : ~ReachValidationQuorum(i, v)
 RatificationTimeoutOK(n) ==
     LET i == iter[n] IN
     \/ i < GSTIter
-    \/ /\ \A m \in Members(i) : rvotes[i][m] # NoVote
+    \/ /\ \A m \in Members("Ratification", i) : rvotes[i][m] # NoVote
        /\ \A v \in RatificationVotes : ~CanAttest(i, v)
 
 (* Generators. An honest generator proposes one candidate when it reaches  *)
@@ -161,7 +169,7 @@ CastValidationVote(n, v) ==
     LET i == iter[n] IN
     /\ Active(n) /\ step[n] = "Proposal" /\ n # Generator[i]
     /\ IF v \in Candidates THEN <<i, v>> \in proposed ELSE ProposalTimeoutOK(n)
-    /\ vvotes' = IF n \in Committee(i) THEN [vvotes EXCEPT ![i][n] = v] ELSE vvotes
+    /\ vvotes' = IF n \in InStep("Validation", i) THEN [vvotes EXCEPT ![i][n] = v] ELSE vvotes
     /\ step' = [step EXCEPT ![n] = "Validation"]
     /\ UNCHANGED <<proposed, rvotes, attestations, iter, decided, finalized>>
 
@@ -171,7 +179,7 @@ CastRatificationVote(n, v) ==
     LET i == iter[n] IN
     /\ Active(n) /\ step[n] = "Validation"
     /\ IF v = NoQuorum THEN ValidationTimeoutOK(n) ELSE ReachValidationQuorum(i, v)
-    /\ rvotes' = IF n \in Committee(i) THEN [rvotes EXCEPT ![i][n] = v] ELSE rvotes
+    /\ rvotes' = IF n \in InStep("Ratification", i) THEN [rvotes EXCEPT ![i][n] = v] ELSE rvotes
     /\ step' = [step EXCEPT ![n] = "Ratification"]
     /\ UNCHANGED <<proposed, vvotes, attestations, iter, decided, finalized>>
 
