@@ -31,6 +31,10 @@ from duskspec.runtime.note import Note, encode_note
 from duskspec.runtime.vm.state import ContractState, VmState, put_contract, with_memory
 from duskspec.types import Hash32
 
+# One stake type for the runtime and consensus (which may not import each other).
+from duskspec.types import StakeAmount as StakeAmount
+from duskspec.types import StakeData as StakeData
+
 TRANSFER_CONTRACT = Hash32(b"\x01" + bytes(31))
 STAKE_CONTRACT = Hash32(b"\x02" + bytes(31))
 #: The genesis contracts' "bytecode" in the state: a label naming the Python module that
@@ -60,21 +64,6 @@ class RuntimeConfig:
 class Account:
     balance: int = 0
     nonce: int = 0
-
-
-@dataclass(frozen=True)
-class StakeAmount:
-    value: int
-    locked: int
-    eligibility: int
-
-
-@dataclass(frozen=True)
-class StakeData:
-    amount: StakeAmount | None = None
-    reward: int = 0
-    faults: int = 0
-    hard_faults: int = 0
 
 
 @dataclass(frozen=True)
