@@ -1,4 +1,4 @@
-"""Native contracts: Python contracts that run in the VM's call frame (spec/vm.md §8,
+"""Native contracts: Python contracts that run in the VM's call frame (spec/vm.md §11,
 spec/runtime.md §10).
 
 The genesis contracts (transfer ``0x01``, stake ``0x02``) are Python functions, not wasm.
