@@ -23,9 +23,9 @@ CODE = re.compile(r"`(runtime\.[a-z_]+)`")
 def _rule_codes() -> set[str]:
     """Codes named by spec/runtime.md and by spec/transactions.md from §7 (notes and
     transaction rules; §1-§6 are the transfer circuit's, with vectors of their own)."""
-    spec = paths.REPO_ROOT / "spec"
-    transactions = (spec / "transactions.md").read_text()
-    text = (spec / "runtime.md").read_text() + transactions[transactions.index("## 7.") :]
+    transactions = (paths.REPO_ROOT / "spec/transactions.md").read_text()
+    runtime = (paths.REPO_ROOT / "spec/runtime.md").read_text()
+    text = runtime + transactions[transactions.index("## 7.") :]
     return {c for c in CODE.findall(text) if not c.startswith("runtime.vm_")}
 
 
