@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import struct
 from dataclasses import replace
-from functools import cache
 
 import pytest
 
@@ -22,32 +21,14 @@ from duskspec.runtime import genesis
 from duskspec.runtime.genesis import Withdraw, WithdrawKind
 from duskspec.runtime.state import TRANSFER_CONTRACT, RuntimeState, encode_transfer_state
 from duskspec.runtime.transactions import MOONLIGHT_GAS, MoonlightTx, sign_moonlight
-from duskspec.runtime.vm import host_queries, machine
-from duskspec.runtime.vm.contracts import bytecode
+from duskspec.runtime.vm import host_queries
 from duskspec.types import Hash32
-from support.runtime_world import ALICE, ALICE_SK, BOB, BOB_SK, RECEIVER, RECEIVER_SK, world
+from support.runtime_world import ALICE, ALICE_SK, BOB, BOB_SK, RECEIVER, RECEIVER_SK
+from support.vault_world import VAULT_FUNDS, vault_world
 from support.vm_world import inner_call
 
 A, B = bytes(ALICE), bytes(BOB)
-VAULT_FUNDS = 10_000
 GAS = 40_000_000
-
-
-@cache
-def vault_world() -> tuple[RuntimeState, Hash32, Hash32]:
-    """The test world with the vault and the ledger deployed, the vault holding 10,000
-    (Alice's deposit, nonce 1)."""
-    state = world().state
-    state, vault = genesis.deploy(
-        state, machine.DeployInput(bytecode("vault"), bytes(32), 0, None, 10_000_000)
-    )
-    state, ledger = genesis.deploy(
-        state, machine.DeployInput(bytecode("ledger"), bytes(32), 0, struct.pack("<Q", 0), 10**7)
-    )
-    deposit = MoonlightTx(1, A, A, 0, VAULT_FUNDS, 5_000_000, 1, 1, vault)
-    state, receipt = genesis.execute(state, sign_moonlight(deposit, ALICE_SK))
-    assert receipt.error is None
-    return state, vault, ledger
 
 
 def _to_account(vault: bytes, value: int, nonce: int, signer: int = BOB_SK) -> bytes:
