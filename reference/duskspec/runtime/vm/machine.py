@@ -197,7 +197,7 @@ class _Loaded:
 class _Snapshot:
     memories: dict[Hash32, bytes]
     events: int
-    #: The native contracts' state (spec/vm.md §8), when the session has native contracts.
+    #: The native contracts' state (spec/vm.md §11), when the session has native contracts.
     native: object = None
 
 
