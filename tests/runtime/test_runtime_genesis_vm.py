@@ -180,3 +180,59 @@ def test_a_top_level_genesis_refusal_keeps_its_code_and_changes_nothing() -> Non
         genesis.call(state, TRANSFER_CONTRACT, "withdraw", _to_account(vault, 1, 2), GAS)
     assert info.value.code == "runtime.withdraw_wrong_caller"
     assert state.root() == vault_world()[0].root()
+
+
+def _deposit_tx(state: RuntimeState, deposit: int, function: str, argument: bytes) -> MoonlightTx:
+    _, vault, _ = vault_world()
+    tx = MoonlightTx(
+        1,
+        A,
+        A,
+        0,
+        deposit,
+        GAS,
+        1,
+        state.account(A).nonce + 1,
+        vault,
+        call_contract=vault,
+        call_function=function,
+        call_argument=argument,
+    )
+    return sign_moonlight(tx, ALICE_SK)
+
+
+def test_the_called_contract_claims_the_deposit() -> None:
+    state, vault, _ = vault_world()
+    tx = _deposit_tx(state, 700, "deposit", struct.pack("<Q", 700))
+    after, receipt = genesis.execute(state, tx)
+    assert receipt.error is None
+    assert after.contract_balances[vault] == VAULT_FUNDS + 700
+    assert after.account(A).balance == state.account(A).balance - 700 - receipt.gas_spent
+    assert after.pending_deposit is None
+    assert [e.topic for e in receipt.events] == ["moonlight", "deposit"]
+
+
+@pytest.mark.parametrize(
+    ("function", "argument", "error"),
+    [
+        ("deposit", struct.pack("<Q", 699), "runtime.bad_deposit"),  # not the deposit
+        ("count", b"", None),  # a call that does not claim it
+    ],
+)
+def test_an_unclaimed_deposit_is_refunded(
+    function: str, argument: bytes, error: str | None
+) -> None:
+    state, vault, _ = vault_world()
+    after, receipt = genesis.execute(state, _deposit_tx(state, 700, function, argument))
+    assert receipt.error == error
+    assert after.contract_balances[vault] == VAULT_FUNDS
+    assert after.account(A).balance == state.account(A).balance - receipt.gas_spent
+    assert after.pending_deposit is None
+
+
+def test_a_contract_claims_no_deposit_meant_for_another() -> None:
+    state, _, ledger = vault_world()
+    arg = inner_call(TRANSFER_CONTRACT, "deposit", 1_000_000, struct.pack("<Q", 0))
+    after, result = genesis.call(state, ledger, "call_counter", arg, 5_000_000)
+    assert struct.unpack("<i", result.output[:4])[0] == -1
+    assert after.contract_balances == state.contract_balances

@@ -58,6 +58,8 @@ Transaction = MoonlightTx | PhoenixTx | stake_contract.StakeTx
 
 #: Gas of a withdrawal's bookkeeping (its signature check is charged at the query's price).
 WITHDRAW_GAS = 200_000
+#: Gas of claiming a deposit.
+DEPOSIT_GAS = 100_000
 #: Gas of a query function (``contract_balance``, ``account``, ``root``, ``num_notes``, ...).
 QUERY_GAS = 10_000
 #: Gas a node-only call (refund, reward, slash, update_root) runs with; they charge nothing.
@@ -247,6 +249,28 @@ def transfer_withdraw(frame: NativeFrame, argument: bytes) -> bytes:
     state = _paid_out(_state(frame), w)
     frame.set_state(state)
     frame.emit("withdraw", withdraw_message(w))
+    return b""
+
+
+# --- deposit (spec/runtime.md §13) ------------------------------------------------------------
+
+
+def transfer_deposit(frame: NativeFrame, argument: bytes) -> bytes:
+    """``deposit(value u64)``: D2-D4, the called contract claims the transaction's deposit."""
+    frame.charge(DEPOSIT_GAS)
+    if len(argument) != 8:
+        raise _refuse("runtime.bad_deposit", "a deposit claim is one u64")
+    value = encoding.decode_uint(argument, 8)
+    state = _state(frame)
+    pending = state.pending_deposit
+    if pending is None or frame.caller() != pending[0]:
+        raise _refuse("runtime.bad_deposit", "no deposit waits for this caller")
+    if value != pending[1]:
+        raise _refuse("runtime.bad_deposit", f"the deposit is {pending[1]}, not {value}")
+    contracts = {**state.contract_balances, pending[0]: state.contract_balances[pending[0]]}
+    contracts[pending[0]] += value
+    frame.set_state(replace(state, contract_balances=contracts, pending_deposit=None))
+    frame.emit("deposit", pending[0] + encoding.encode_u64(value))
     return b""
 
 
@@ -440,6 +464,7 @@ TRANSFER_FUNCTIONS: dict[str, NativeFunction] = {
     "refund": transfer_refund,
     "update_root": transfer_update_root,
     "withdraw": transfer_withdraw,
+    "deposit": transfer_deposit,
     "contract_balance": transfer_contract_balance,
     "account": transfer_account,
     "root": transfer_root,

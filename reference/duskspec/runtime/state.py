@@ -81,6 +81,10 @@ class RuntimeState:
     #: Gas fees collected in the current block, paid out (or burnt) by the block's reward.
     block_fees: int = 0
     vm: VmState = field(default_factory=VmState)
+    #: The running transaction's deposit to the contract it calls, until that contract
+    #: claims it with transfer ``deposit`` (spec/runtime.md §13). Transient: the refund
+    #: clears it, so it is None between transactions and never committed.
+    pending_deposit: tuple[bytes, int] | None = None
 
     def root(self) -> Hash32:
         """The state root (a block's ``state_hash``)."""

@@ -261,6 +261,9 @@ def spend_moonlight(
         new_state = _append_notes(
             state, [transparent_note(address, tx.deposit, TRANSFER_CONTRACT, "convert")]
         )
+    elif tx.deposit_contract and tx.deposit_contract == tx.call_contract:
+        # D1: the called contract claims it with transfer ``deposit``, else it is refunded.
+        new_state = replace(new_state, pending_deposit=(tx.deposit_contract, tx.deposit))
     elif tx.deposit_contract:
         contracts[tx.deposit_contract] += tx.deposit
     else:
@@ -278,9 +281,16 @@ def spend_moonlight(
 def refund(state: RuntimeState, context: TxContext, gas_spent: int) -> RuntimeState:
     """R1 ``refund``: ``(gas_limit − gas_spent) × gas_price`` plus the unclaimed deposit go
     back (to the Moonlight account, or as a transparent note to the change note's stealth
-    address, not inserted when 0); ``gas_spent × gas_price`` joins the block's fees."""
+    address, not inserted when 0), with a deposit the called contract did not claim;
+    ``gas_spent × gas_price`` joins the block's fees."""
+    pending = state.pending_deposit[1] if state.pending_deposit is not None else 0
     value = (context.gas_limit - gas_spent) * context.gas_price + context.unclaimed_deposit
-    state = replace(state, block_fees=state.block_fees + gas_spent * context.gas_price)
+    value += pending
+    state = replace(
+        state,
+        block_fees=state.block_fees + gas_spent * context.gas_price,
+        pending_deposit=None,
+    )
     if context.refund_address is not None:
         note = transparent_note(context.refund_address, value, TRANSFER_CONTRACT, "refund")
         return _append_notes(state, [note])

@@ -721,6 +721,30 @@ def _withdraw_cases() -> Iterator[Case]:
     )
 
 
+def _claim_tx(claimed: int) -> MoonlightTx:
+    return _moon(
+        ALICE_SK,
+        A,
+        A,
+        0,
+        1,
+        deposit=700,
+        deposit_contract=VAULT,
+        gas_limit=WITHDRAW_TX_GAS,
+        call_contract=VAULT,
+        call_function="deposit",
+        call_argument=claimed.to_bytes(8, "little"),
+    )
+
+
+def _deposit_claim_cases() -> Iterator[Case]:
+    pre = _withdraw_pre()
+    yield _case("claimed", "D1-D4 the vault claims the 700 deposited", _claim_tx(700), pre)
+    yield _case(
+        "wrong_value", "D4 a claim of 699 for 700", _claim_tx(699), pre, "runtime.bad_deposit"
+    )
+
+
 def _handler(
     name: str,
     intent: str,
@@ -771,6 +795,15 @@ HANDLERS: tuple[Handler, ...] = (
         MoonlightTx,
         run_withdraw,
         _withdraw_cases,
+        WithdrawPre,
+        WithdrawPost,
+    ),
+    _handler(
+        "deposit_claim",
+        "a wasm contract claims the transaction's deposit through transfer.deposit",
+        MoonlightTx,
+        run_withdraw,
+        _deposit_claim_cases,
         WithdrawPre,
         WithdrawPost,
     ),

@@ -8,6 +8,7 @@
 ;;   32   "withdraw"           (8 bytes)
 ;;   48   "contract_balance"   (16 bytes)
 ;;   64   u64  how many withdrawals this vault has forwarded (its own state)
+;;   80   "deposit"            (7 bytes)
 (module
   (import "env" "c" (func $c (param i32 i32 i32 i32 i64) (result i32)))
   (import "env" "panic" (func $panic (param i32)))
@@ -17,6 +18,7 @@
   (data (i32.const 0) "\01")
   (data (i32.const 32) "withdraw")
   (data (i32.const 48) "contract_balance")
+  (data (i32.const 80) "deposit")
 
   ;; withdraw(w: Withdraw) -> (): counts, then forwards its argument to transfer.withdraw;
   ;; when that fails, panics with the callee's error code (16 bytes of the buffer), which
@@ -71,6 +73,25 @@
     call $c
     drop
     unreachable)
+
+  ;; deposit(value u64): claims the transaction's deposit with transfer.deposit; panics when
+  ;; the claim is refused.
+  (func (export "deposit") (param $len i32) (result i32)
+    (local $r i32)
+    i32.const 0
+    i32.const 80
+    i32.const 7
+    local.get $len
+    i64.const 0
+    call $c
+    local.tee $r
+    i32.const 0
+    i32.lt_s
+    if
+      i32.const 16
+      call $panic
+    end
+    local.get $r)
 
   ;; balance() -> u64: transfer.contract_balance(self_id()).
   (func (export "balance") (param $len i32) (result i32)
