@@ -3,7 +3,8 @@
 (a) No secret of a Phoenix transfer (the input and output values, the blinders, the
     sender's and the receiver's keys, note secret keys, positions of the spent notes)
     appears in any public byte: the transaction's encoding, its block entry, its events, the
-    post-state's encoding and the block's result.
+    post-state's encoding, the block's result, and the Kadcast datagrams that broadcast the
+    transaction and the block (encoded with ``duskspec.network.kadcast.wire``).
 (b) The leakage function :func:`leakage` extracted from the public bytes is exactly what
     spec/transactions.md §10 lists: a second transaction in a world that differs only in
     the secret values and the receiver has the same leakage.
@@ -12,11 +13,9 @@
 
 from __future__ import annotations
 
-import os
-
-import pytest
-
 from duskspec.crypto import jubjub, phoenix_keys
+from duskspec.network.kadcast import wire
+from duskspec.network.kadcast.ids import compute_id, generate_nonce
 from duskspec.runtime import wallet
 from duskspec.runtime.block import Block, apply_block, encode_transaction
 from duskspec.runtime.note import NOTE_SIZE, decode_note, encode_note, obfuscated_note
@@ -39,6 +38,21 @@ def _windows(data: bytes, size: int = 8) -> set[bytes]:
     return {data[i : i + size] for i in range(len(data) - size + 1)}
 
 
+NETWORK_ID = 1
+
+
+def kadcast_datagram(payload: bytes, height: int = 7) -> bytes:
+    """``payload`` broadcast by a Kadcast node as one datagram (type ‖ header ‖ height ‖
+    frame), checked to decode back to the same frame."""
+    ip, port = bytes([10, 0, 0, 1]), 9000
+    node_id = compute_id(ip, port)
+    header = wire.Header(node_id, generate_nonce(node_id, 8), port, NETWORK_ID)
+    datagram = wire.encode_message(wire.Broadcast(header, height, payload))
+    decoded = wire.decode_message(datagram, NETWORK_ID)
+    assert isinstance(decoded, wire.Broadcast) and decoded.frame == payload
+    return datagram
+
+
 def _public_bytes(tx: PhoenixTx, with_state: bool = True) -> bytes:
     """What the transaction publishes; with ``with_state``, also the post-state's encoding
     (which holds every note ever created, the spent one included: public since its creation,
@@ -46,12 +60,15 @@ def _public_bytes(tx: PhoenixTx, with_state: bool = True) -> bytes:
     state = phoenix_world()
     after, result = apply_block(state, Block(1, (tx,)))
     events = b"".join(e.data + e.topic.encode() for r in result.receipts for e in r.events)
+    block_body = result.state_root + result.event_bloom + encode_transaction(tx)
     parts = [
         encode_phoenix(tx),
         encode_transaction(tx),
         events,
         result.state_root,
         result.event_bloom,
+        kadcast_datagram(encode_transaction(tx)),
+        kadcast_datagram(block_body),
     ]
     if with_state:
         parts += [encode_transfer_state(after), encode_stake_state(after)]
@@ -101,8 +118,10 @@ def test_no_secret_appears_in_any_public_byte() -> None:
     assert len(secrets) == 15
     for name, secret in secrets.items():
         assert secret not in (published if name.startswith("input note") else public), name
-    # The check can fail: a public value (the max fee) is found the same way.
+    # The check can fail: a public value (the max fee) is found the same way, also in the
+    # Kadcast datagrams alone.
     assert tx.max_fee.to_bytes(8, "little") in public
+    assert tx.max_fee.to_bytes(8, "little") in kadcast_datagram(encode_transaction(tx))
 
 
 def leakage(tx: PhoenixTx) -> dict[str, object]:
@@ -142,23 +161,20 @@ def test_two_notes_to_one_receiver_share_no_public_bytes() -> None:
 
 def _second_world() -> PhoenixTx:
     """The same world, the same spent note, another receiver and another amount: only
-    secrets differ. Proved when ``DUSKSPEC_SLOW_PROOFS=1`` (about 70 s of CPU once), else
-    read from the proof cache or skipped."""
+    secrets differ. A real proof of the same circuit as the first world's: its keys come
+    from the key cache, the proof is made once (about 40 s of CPU on a fresh machine) and
+    then read from the proof cache."""
     another = phoenix_keys.public_key(phoenix_keys.keygen(b"another receiver"))
-    try:
-        tx, _ = wallet.phoenix_transfer(
-            world().state,
-            SENDER_SK,
-            [world().owned[0]],
-            another,
-            123_456_789,
-            gas_limit=PHOENIX_GAS_LIMIT,
-            gas_price=GAS_PRICE,
-            seed=b"runtime tests phoenix 2",
-            allow_prove=os.environ.get("DUSKSPEC_SLOW_PROOFS") == "1",
-        )
-    except FileNotFoundError:
-        pytest.skip("second-world proof not cached: set DUSKSPEC_SLOW_PROOFS=1")
+    tx, _ = wallet.phoenix_transfer(
+        world().state,
+        SENDER_SK,
+        [world().owned[0]],
+        another,
+        123_456_789,
+        gas_limit=PHOENIX_GAS_LIMIT,
+        gas_price=GAS_PRICE,
+        seed=b"runtime tests phoenix 2",
+    )
     return tx
 
 

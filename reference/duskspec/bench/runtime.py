@@ -6,7 +6,9 @@ in the same run (spec/runtime.md §9).
   called directly on the same proof (goal: within 1.5x); the host-query cache is cleared
   before every run, so each transaction verifies its proof;
 - block application: CPU per transaction of a block of Moonlight transfers (reward, root
-  push and state-root commit included), against one transfer executed alone.
+  push and state-root commit included), against one transfer executed alone;
+- the VM frame: a Moonlight transfer run by the transfer contract in a VM session (spend,
+  refund, commit) against the same rules called directly (spec/runtime.md §10).
 """
 
 from __future__ import annotations
@@ -20,14 +22,17 @@ from duskspec.crypto.plonk import verifier
 from duskspec.runtime import wallet
 from duskspec.runtime.block import Block, apply_block
 from duskspec.runtime.note import decode_note
-from duskspec.runtime.state import RuntimeConfig, genesis
+from duskspec.runtime.state import RuntimeConfig, commit, genesis
 from duskspec.runtime.transactions import (
+    MOONLIGHT_GAS,
     MoonlightTx,
     execute_moonlight,
     execute_phoenix,
     moonlight_message,
     public_inputs,
+    refund,
     sign_moonlight,
+    spend_moonlight,
 )
 from duskspec.runtime.vm import host_queries
 from duskspec.types import BlsPublicKey, BlsSignature
@@ -45,6 +50,10 @@ def run() -> Suite:
 
     def transfer() -> None:
         execute_moonlight(state, tx)
+
+    def rules_alone() -> None:
+        spent, context, _ = spend_moonlight(state, tx)
+        commit(refund(spent, context, MOONLIGHT_GAS))
 
     def bls_floor() -> None:
         assert bls.verify(BlsPublicKey(tx.sender), message, BlsSignature(tx.signature))
@@ -87,6 +96,18 @@ def run() -> Suite:
                 "ratio_to_floor": cost_s / floor_s,
             }
         )
+    rules_s = cpu_seconds(rules_alone, repeat=5)
+    vm_s = cpu_seconds(transfer, repeat=5)
+    rows.append(
+        {
+            "measure": "Moonlight transfer in the VM frame",
+            "per_s": 1 / vm_s,
+            "cpu_ms": vm_s * 1e3,
+            "floor": "the same rules called directly",
+            "floor_cpu_ms": rules_s * 1e3,
+            "ratio_to_floor": vm_s / rules_s,
+        }
+    )
     one_s = cpu_seconds(transfer, repeat=3)
     block_s = cpu_seconds(apply, repeat=3)
     rows.append(

@@ -24,24 +24,11 @@ from duskspec.consensus.constants import ConsensusParams
 from duskspec.consensus.provisioners import check_u64, next_epoch
 from duskspec.errors import ConsensusError
 
+# One stake type for consensus and the runtime (which may not import each other).
+from duskspec.types import StakeAmount as StakeAmount
+from duskspec.types import StakeData as StakeData
+
 U8_MAX = 255
-
-
-@dataclass(frozen=True)
-class StakeAmount:
-    value: int
-    locked: int
-    eligibility: int
-
-
-@dataclass(frozen=True)
-class StakeData:
-    """A stake-contract entry. ``amount`` is ``None`` once everything was unstaked."""
-
-    amount: StakeAmount | None
-    reward: int
-    faults: int
-    hard_faults: int
 
 
 class SlashType(Enum):

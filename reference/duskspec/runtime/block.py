@@ -26,16 +26,15 @@ from dataclasses import dataclass, replace
 
 from duskspec.crypto.hashes import blake3_256, sha3_256
 from duskspec.errors import RuntimeProtocolError
+from duskspec.runtime import genesis
 from duskspec.runtime import stake as stake_contract
-from duskspec.runtime.state import RuntimeState, commit
+from duskspec.runtime.state import STAKE_CONTRACT, TRANSFER_CONTRACT, RuntimeState
 from duskspec.runtime.transactions import (
     MoonlightTx,
     PhoenixTx,
     Receipt,
     encode_moonlight,
     encode_phoenix,
-    execute_moonlight,
-    execute_phoenix,
 )
 from duskspec.runtime.vm.abi import Event
 from duskspec.types import Hash32
@@ -71,12 +70,9 @@ class BlockResult:
 
 
 def execute(state: RuntimeState, tx: Transaction) -> tuple[RuntimeState, Receipt]:
-    """One transaction of any kind."""
-    if isinstance(tx, MoonlightTx):
-        return execute_moonlight(state, tx)
-    if isinstance(tx, PhoenixTx):
-        return execute_phoenix(state, tx)
-    return stake_contract.execute_stake(state, tx)
+    """One transaction of any kind, run by the genesis contracts in the VM
+    (:func:`duskspec.runtime.genesis.execute`)."""
+    return genesis.execute(state, tx)
 
 
 def encode_transaction(tx: Transaction) -> bytes:
@@ -106,30 +102,20 @@ def bloom(events: Sequence[Event]) -> bytes:
     return bytes(bits)
 
 
-def _reward(state: RuntimeState, block: Block) -> RuntimeState:
-    budget = block.emission + state.block_fees
-    total = sum(value for _, value in block.rewards)
-    if total > budget:
-        raise RuntimeProtocolError("runtime.reward_exceeds_budget", f"{total} > {budget}")
-    for key, value in block.rewards:
-        if state.stake(key).amount is None:
-            raise RuntimeProtocolError("runtime.reward_without_stake", "a reward goes to a stake")
-        state = stake_contract.reward(state, key, value)
-    return replace(state, burnt=state.burnt + budget - total)
-
-
-def _slash(state: RuntimeState, block: Block) -> RuntimeState:
+def block_end_calls(block: Block) -> list[tuple[Hash32, str, bytes]]:
+    """B3-B5 as node-only calls of the genesis contracts: stake ``reward``, ``slash`` or
+    ``hard_slash`` for each slash, transfer ``update_root``."""
+    calls = [(STAKE_CONTRACT, "reward", genesis.encode_rewards(block.emission, block.rewards))]
     for key, kind in block.slashes:
-        if kind == SlashKind.SOFT:
-            state = stake_contract.soft_slash(state, key)
-        else:
-            state = stake_contract.hard_slash(state, key)
-    return state
+        name = "slash" if kind == SlashKind.SOFT else "hard_slash"
+        calls.append((STAKE_CONTRACT, name, key))
+    calls.append((TRANSFER_CONTRACT, "update_root", b""))
+    return calls
 
 
 def update_root(state: RuntimeState) -> RuntimeState:
-    roots = (*state.roots, state.tree.root())[-state.config.max_roots :]
-    return replace(state, roots=roots, block_fees=0)
+    """Transfer ``update_root`` alone (the ring of recent roots, the block's fees reset)."""
+    return genesis.node_calls(state, [(TRANSFER_CONTRACT, "update_root", b"")])
 
 
 def apply_block(state: RuntimeState, block: Block) -> tuple[RuntimeState, BlockResult]:
@@ -144,9 +130,7 @@ def apply_block(state: RuntimeState, block: Block) -> tuple[RuntimeState, BlockR
         if gas > state.config.block_gas_limit:
             raise RuntimeProtocolError("runtime.block_gas_limit", f"{gas} gas spent")
         receipts.append(receipt)
-    current = _reward(current, block)
-    current = _slash(current, block)
-    current = commit(update_root(current))
+    current = genesis.node_calls(current, block_end_calls(block))
     events = [event for receipt in receipts for event in receipt.events]
     result = BlockResult(
         current.root(),

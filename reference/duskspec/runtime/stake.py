@@ -22,12 +22,12 @@ from duskspec.runtime.state import (
     RuntimeState,
     StakeAmount,
     StakeData,
-    commit,
 )
 from duskspec.runtime.transactions import (
     BLS_PK_SIZE,
     BLS_SIG_SIZE,
     Receipt,
+    TxContext,
     _check_common,
     _verify_bls,
 )
@@ -71,6 +71,19 @@ def stake_message(tx: StakeTx) -> bytes:
 
 def sign_stake(tx: StakeTx, sk: int) -> StakeTx:
     return replace(tx, signature=bytes(bls.sign(sk, stake_message(tx))))
+
+
+def decode_stake(data: bytes) -> StakeTx:
+    """The stake contract's argument (``stake_message ‖ signature``) decoded, strictly."""
+    reader = encoding.Reader(data)
+    chain_id, op = reader.u8(), reader.u8()
+    if op not in {int(o) for o in StakeOp}:
+        raise _fail("runtime.bad_stake_signature", f"no stake operation {op}")
+    account = reader.fixed(BLS_PK_SIZE)
+    value, gas_limit, gas_price, nonce = (reader.u64() for _ in range(4))
+    signature = reader.fixed(BLS_SIG_SIZE)
+    reader.finish()
+    return StakeTx(chain_id, StakeOp(op), account, value, gas_limit, gas_price, nonce, signature)
 
 
 def stake_id(tx: StakeTx) -> bytes:
@@ -143,10 +156,14 @@ def _staked(state: RuntimeState, data: StakeData, value: int) -> StakeData:
     return replace(data, amount=replace(amount, value=amount.value + value))
 
 
-def execute_stake(state: RuntimeState, tx: StakeTx) -> tuple[RuntimeState, Receipt]:
+def spend_stake(
+    state: RuntimeState, tx: StakeTx
+) -> tuple[RuntimeState, TxContext, tuple[Event, ...]]:
+    """K1-K6: the checks, then the account pays ``gas_limit × gas_price`` (the unspent part
+    comes back with the refund) and the operation moves its value."""
     account = _check_stake(state, tx)
     data = state.stake(tx.account)
-    balance = account.balance - STAKE_GAS * tx.gas_price
+    balance = account.balance - tx.gas_limit * tx.gas_price
     if tx.op == StakeOp.STAKE:
         balance -= tx.value
         data = _staked(state, data, tx.value)
@@ -165,14 +182,17 @@ def execute_stake(state: RuntimeState, tx: StakeTx) -> tuple[RuntimeState, Recei
         data = replace(data, reward=data.reward - tx.value)
     accounts = {**state.accounts, tx.account: Account(balance, tx.nonce)}
     stakes = {**state.stakes, tx.account: data}
-    new_state = replace(
-        state,
-        accounts=accounts,
-        stakes=stakes,
-        block_fees=state.block_fees + STAKE_GAS * tx.gas_price,
-    )
+    new_state = replace(state, accounts=accounts, stakes=stakes)
     event = Event(STAKE_CONTRACT, tx.op.name.lower(), tx.account + encoding.encode_u64(tx.value))
-    return commit(new_state), Receipt(stake_id(tx), STAKE_GAS, (event,))
+    context = TxContext(tx.gas_limit, tx.gas_price, 0, refund_account=tx.account, nonce=tx.nonce)
+    return new_state, context, (event,)
+
+
+def execute_stake(state: RuntimeState, tx: StakeTx) -> tuple[RuntimeState, Receipt]:
+    """A stake transaction run by the stake contract in the VM."""
+    from duskspec.runtime import genesis
+
+    return genesis.execute(state, tx)
 
 
 # --- block-end operations (node-only) --------------------------------------------------------

@@ -31,6 +31,10 @@ from duskspec.runtime.note import Note, encode_note
 from duskspec.runtime.vm.state import ContractState, VmState, put_contract, with_memory
 from duskspec.types import Hash32
 
+# One stake type for the runtime and consensus (which may not import each other).
+from duskspec.types import StakeAmount as StakeAmount
+from duskspec.types import StakeData as StakeData
+
 TRANSFER_CONTRACT = Hash32(b"\x01" + bytes(31))
 STAKE_CONTRACT = Hash32(b"\x02" + bytes(31))
 #: The genesis contracts' "bytecode" in the state: a label naming the Python module that
@@ -63,21 +67,6 @@ class Account:
 
 
 @dataclass(frozen=True)
-class StakeAmount:
-    value: int
-    locked: int
-    eligibility: int
-
-
-@dataclass(frozen=True)
-class StakeData:
-    amount: StakeAmount | None = None
-    reward: int = 0
-    faults: int = 0
-    hard_faults: int = 0
-
-
-@dataclass(frozen=True)
 class RuntimeState:
     config: RuntimeConfig
     height: int = 0
@@ -92,6 +81,10 @@ class RuntimeState:
     #: Gas fees collected in the current block, paid out (or burnt) by the block's reward.
     block_fees: int = 0
     vm: VmState = field(default_factory=VmState)
+    #: The running transaction's deposit to the contract it calls, until that contract
+    #: claims it with transfer ``deposit`` (spec/runtime.md §13). Transient: the refund
+    #: clears it, so it is None between transactions and never committed.
+    pending_deposit: tuple[bytes, int] | None = None
 
     def root(self) -> Hash32:
         """The state root (a block's ``state_hash``)."""

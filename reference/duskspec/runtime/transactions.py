@@ -1,17 +1,21 @@
 """Transactions and the transfer contract's rules (spec/transactions.md §7-§9;
 spec/sources.md §4).
 
-:func:`execute` applies one transaction to a :class:`~duskspec.runtime.state.RuntimeState`
-and returns the new state and a :class:`Receipt`, or raises a
-:class:`~duskspec.errors.RuntimeProtocolError` with a stable code; the given state is never
-changed (a rejected transaction leaves the state root byte-identical). Every check is one
-line and runs before any effect.
+:func:`execute_moonlight` and :func:`execute_phoenix` apply one transaction to a
+:class:`~duskspec.runtime.state.RuntimeState` and return the new state and a
+:class:`Receipt`, or raise a :class:`~duskspec.errors.RuntimeProtocolError` with a stable
+code; the given state is never changed (a rejected transaction leaves the state root
+byte-identical). They run the transfer contract in the VM (:mod:`duskspec.runtime.genesis`):
+its ``spend`` function calls :func:`spend_moonlight` / :func:`spend_phoenix` here, whose
+every check is one line and runs before any effect, then the transaction's contract call if
+it has one, then its ``refund`` (:func:`refund`).
 
-Gas: a transaction carries no contract call here, so its execution costs a fixed price per
-kind (:data:`MOONLIGHT_GAS`, :data:`PHOENIX_GAS`, :data:`STAKE_GAS`); the unspent part of
-``gas_limit × gas_price`` is refunded (Moonlight: to the sender's account; Phoenix: a
-transparent note to the change note's stealth address); the spent part joins the block's
-fees, paid out by the block reward (:mod:`duskspec.runtime.block`).
+Gas: spending costs a fixed price per kind (:data:`MOONLIGHT_GAS`, :func:`phoenix_gas`,
+``stake.STAKE_GAS``), charged from the transaction's gas in the VM; a contract call spends
+what it spends. The spend debits ``gas_limit × gas_price``; the refund returns the unspent
+part (Moonlight: to the sender's account; Phoenix: a transparent note to the change note's
+stealth address) with an unclaimed deposit; the spent part joins the block's fees, paid out
+by the block reward (:mod:`duskspec.runtime.block`).
 """
 
 from __future__ import annotations
@@ -20,14 +24,14 @@ from dataclasses import dataclass, replace
 
 from duskspec import encoding
 from duskspec.crypto import bls, hashes, phoenix_keys
-from duskspec.crypto.phoenix_keys import TRANSPARENT
+from duskspec.crypto.phoenix_keys import TRANSPARENT, StealthAddress
 from duskspec.errors import ProtocolError, RuntimeProtocolError
-from duskspec.runtime.note import Note, decode_note, encode_note, transparent_note
+from duskspec.runtime.note import NOTE_SIZE, Note, decode_note, encode_note, transparent_note
 from duskspec.runtime.state import (
+    STAKE_CONTRACT,
     TRANSFER_CONTRACT,
     Account,
     RuntimeState,
-    commit,
     with_account,
 )
 from duskspec.runtime.vm import host_queries
@@ -58,9 +62,28 @@ def phoenix_gas(inputs: int) -> int:
 
 @dataclass(frozen=True)
 class Receipt:
+    """A transaction's result. ``error`` is the stable code of its failed contract call
+    (the transaction is still included and pays its whole gas limit), or None."""
+
     tx_id: bytes
     gas_spent: int
     events: tuple[Event, ...]
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class TxContext:
+    """What a spend leaves to the rest of its transaction (not state): who gets the refund,
+    the deposit nobody claimed, and the replay token a withdrawal must name (the Moonlight
+    nonce, or the Phoenix nullifiers)."""
+
+    gas_limit: int
+    gas_price: int
+    unclaimed_deposit: int
+    refund_account: bytes = b""
+    refund_address: StealthAddress | None = None
+    nonce: int | None = None
+    nullifiers: tuple[int, ...] = ()
 
 
 # --- Moonlight -----------------------------------------------------------------------------
@@ -84,12 +107,17 @@ class MoonlightTx:
     deposit_contract: bytes = b""
     convert_address: bytes = b""
     signature: bytes = bytes(BLS_SIG_SIZE)
+    #: An optional contract call run after the spend (Dusk's ``TransactionData::Call``).
+    call_contract: bytes = b""
+    call_function: str = ""
+    call_argument: bytes = b""
 
 
 def moonlight_message(tx: MoonlightTx) -> bytes:
     """``chain_id u8 ‖ sender ‖ [receiver if ≠ sender] ‖ value ‖ deposit ‖ gas_limit ‖
-    gas_price ‖ nonce ‖ deposit_contract (u32-prefixed) ‖ convert_address (u32-prefixed)``
-    (u64 LE integers; the refund address is the sender)."""
+    gas_price ‖ nonce ‖ deposit_contract (u32-prefixed) ‖ convert_address (u32-prefixed)
+    ‖ [call_contract ‖ call_function ‖ call_argument, each u32-prefixed, if a call]`` (u64 LE
+    integers; the refund address is the sender)."""
     parts = [encoding.encode_u8(tx.chain_id), encoding.encode_fixed(tx.sender, BLS_PK_SIZE)]
     if tx.receiver != tx.sender:
         parts.append(encoding.encode_fixed(tx.receiver, BLS_PK_SIZE))
@@ -97,7 +125,54 @@ def moonlight_message(tx: MoonlightTx) -> bytes:
         parts.append(encoding.encode_u64(value))
     parts.append(encoding.encode_var_bytes(tx.deposit_contract))
     parts.append(encoding.encode_var_bytes(tx.convert_address))
+    if tx.call_contract:
+        parts.append(encoding.encode_var_bytes(tx.call_contract))
+        parts.append(encoding.encode_var_bytes(tx.call_function.encode()))
+        parts.append(encoding.encode_var_bytes(tx.call_argument))
     return b"".join(parts)
+
+
+def moonlight_argument(tx: MoonlightTx) -> bytes:
+    """The transfer contract's ``spend`` argument for a Moonlight transaction: every field
+    in order, the receiver always present (u64 LE integers, u32-prefixed byte strings)."""
+    parts = [encoding.encode_u8(tx.chain_id)]
+    parts += [encoding.encode_fixed(k, BLS_PK_SIZE) for k in (tx.sender, tx.receiver)]
+    for value in (tx.value, tx.deposit, tx.gas_limit, tx.gas_price, tx.nonce):
+        parts.append(encoding.encode_u64(value))
+    for raw in (tx.deposit_contract, tx.convert_address):
+        parts.append(encoding.encode_var_bytes(raw))
+    parts.append(encoding.encode_fixed(tx.signature, BLS_SIG_SIZE))
+    for raw in (tx.call_contract, tx.call_function.encode(), tx.call_argument):
+        parts.append(encoding.encode_var_bytes(raw))
+    return b"".join(parts)
+
+
+def decode_moonlight_argument(data: bytes) -> MoonlightTx:
+    """The inverse of :func:`moonlight_argument` (strict)."""
+    reader = encoding.Reader(data)
+    chain_id = reader.u8()
+    sender, receiver = reader.fixed(BLS_PK_SIZE), reader.fixed(BLS_PK_SIZE)
+    value, deposit, gas_limit, gas_price, nonce = (reader.u64() for _ in range(5))
+    deposit_contract, convert_address = reader.var_bytes(), reader.var_bytes()
+    signature = reader.fixed(BLS_SIG_SIZE)
+    call_contract, function, call_argument = (reader.var_bytes() for _ in range(3))
+    reader.finish()
+    return MoonlightTx(
+        chain_id,
+        sender,
+        receiver,
+        value,
+        deposit,
+        gas_limit,
+        gas_price,
+        nonce,
+        deposit_contract,
+        convert_address,
+        signature,
+        call_contract,
+        function.decode("ascii", "replace"),
+        call_argument,
+    )
 
 
 def sign_moonlight(tx: MoonlightTx, sk: int) -> MoonlightTx:
@@ -156,6 +231,10 @@ def _check_moonlight(state: RuntimeState, tx: MoonlightTx) -> None:
         raise _fail("runtime.bad_deposit", "a convert names the note's stealth address")
     if tx.deposit_contract not in (b"", TRANSFER_CONTRACT, *state.contract_balances):
         raise _fail("runtime.unknown_contract", "the deposit's contract does not exist")
+    if tx.call_contract in (TRANSFER_CONTRACT, STAKE_CONTRACT):
+        raise _fail("runtime.bad_call", "a transaction calls a deployed contract")
+    if tx.call_contract and tx.call_contract not in state.contract_balances:
+        raise _fail("runtime.unknown_contract", "the called contract does not exist")
 
 
 def moonlight_id(tx: MoonlightTx) -> bytes:
@@ -163,14 +242,18 @@ def moonlight_id(tx: MoonlightTx) -> bytes:
     return hashes.scalar_to_bytes(hashes.hash_to_scalar(encode_moonlight(tx)))
 
 
-def execute_moonlight(state: RuntimeState, tx: MoonlightTx) -> tuple[RuntimeState, Receipt]:
+def spend_moonlight(
+    state: RuntimeState, tx: MoonlightTx
+) -> tuple[RuntimeState, TxContext, tuple[Event, ...]]:
+    """M1-M7: the checks, then the sender pays ``value + deposit + gas_limit × gas_price``,
+    the receiver gets ``value``, the deposit goes to its contract or becomes a note."""
     _check_moonlight(state, tx)
     sender = state.accounts[tx.sender]
     total = tx.value + tx.deposit + tx.gas_limit * tx.gas_price
     accounts = with_account(state.accounts, tx.sender, Account(sender.balance - total, tx.nonce))
     receiver = accounts.get(tx.receiver, Account())
     accounts[tx.receiver] = Account(receiver.balance + tx.value, receiver.nonce)
-    refund = (tx.gas_limit - MOONLIGHT_GAS) * tx.gas_price
+    unclaimed = 0
     contracts = dict(state.contract_balances)
     new_state = state
     if tx.deposit_contract == TRANSFER_CONTRACT:
@@ -178,22 +261,51 @@ def execute_moonlight(state: RuntimeState, tx: MoonlightTx) -> tuple[RuntimeStat
         new_state = _append_notes(
             state, [transparent_note(address, tx.deposit, TRANSFER_CONTRACT, "convert")]
         )
+    elif tx.deposit_contract and tx.deposit_contract == tx.call_contract:
+        # D1: the called contract claims it with transfer ``deposit``, else it is refunded.
+        new_state = replace(new_state, pending_deposit=(tx.deposit_contract, tx.deposit))
     elif tx.deposit_contract:
         contracts[tx.deposit_contract] += tx.deposit
     else:
-        refund += tx.deposit
-    refunded = accounts[tx.sender]
-    accounts[tx.sender] = Account(refunded.balance + refund, refunded.nonce)
-    new_state = replace(
-        new_state,
-        accounts=accounts,
-        contract_balances=contracts,
-        block_fees=state.block_fees + MOONLIGHT_GAS * tx.gas_price,
-    )
+        unclaimed = tx.deposit
+    new_state = replace(new_state, accounts=accounts, contract_balances=contracts)
     event = Event(
         TRANSFER_CONTRACT, "moonlight", tx.sender + tx.receiver + encoding.encode_u64(tx.value)
     )
-    return commit(new_state), Receipt(moonlight_id(tx), MOONLIGHT_GAS, (event,))
+    context = TxContext(
+        tx.gas_limit, tx.gas_price, unclaimed, refund_account=tx.sender, nonce=tx.nonce
+    )
+    return new_state, context, (event,)
+
+
+def refund(state: RuntimeState, context: TxContext, gas_spent: int) -> RuntimeState:
+    """R1 ``refund``: ``(gas_limit − gas_spent) × gas_price`` plus the unclaimed deposit go
+    back (to the Moonlight account, or as a transparent note to the change note's stealth
+    address, not inserted when 0), with a deposit the called contract did not claim;
+    ``gas_spent × gas_price`` joins the block's fees."""
+    pending = state.pending_deposit[1] if state.pending_deposit is not None else 0
+    value = (context.gas_limit - gas_spent) * context.gas_price + context.unclaimed_deposit
+    value += pending
+    state = replace(
+        state,
+        block_fees=state.block_fees + gas_spent * context.gas_price,
+        pending_deposit=None,
+    )
+    if context.refund_address is not None:
+        note = transparent_note(context.refund_address, value, TRANSFER_CONTRACT, "refund")
+        return _append_notes(state, [note])
+    account = state.account(context.refund_account)
+    accounts = with_account(
+        state.accounts, context.refund_account, Account(account.balance + value, account.nonce)
+    )
+    return replace(state, accounts=accounts)
+
+
+def execute_moonlight(state: RuntimeState, tx: MoonlightTx) -> tuple[RuntimeState, Receipt]:
+    """A Moonlight transaction run by the transfer contract in the VM."""
+    from duskspec.runtime import genesis
+
+    return genesis.execute(state, tx)
 
 
 # --- Phoenix -------------------------------------------------------------------------------
@@ -228,6 +340,36 @@ def payload_hash(tx: PhoenixTx) -> int:
     parts += [encoding.encode_u64(tx.max_fee), encoding.encode_u64(tx.deposit)]
     parts.append(encoding.encode_var_bytes(tx.convert_to))
     return int(hashes.hash_to_scalar(b"".join(parts)))
+
+
+def decode_phoenix(data: bytes) -> PhoenixTx:
+    """The inverse of :func:`encode_phoenix` (strict; the transfer contract's ``spend``
+    argument for a Phoenix transaction)."""
+    reader = encoding.Reader(data)
+    chain_id = reader.u8()
+    root = int.from_bytes(reader.fixed(32), "little")
+    count = reader.u32()
+    if count > MAX_INPUTS:
+        raise _fail("runtime.input_count", f"{count} inputs, expected 1 to {MAX_INPUTS}")
+    nullifiers = tuple(int.from_bytes(reader.fixed(32), "little") for _ in range(count))
+    outputs = (reader.fixed(NOTE_SIZE), reader.fixed(NOTE_SIZE))
+    max_fee, deposit, gas_limit, gas_price = (reader.u64() for _ in range(4))
+    refund_address = reader.fixed(64)
+    convert_to, proof = reader.var_bytes(), reader.var_bytes()
+    reader.finish()
+    return PhoenixTx(
+        chain_id,
+        root,
+        nullifiers,
+        outputs,
+        max_fee,
+        deposit,
+        gas_limit,
+        gas_price,
+        refund_address,
+        proof,
+        convert_to,
+    )
 
 
 def encode_phoenix(tx: PhoenixTx) -> bytes:
@@ -327,32 +469,36 @@ def _append_notes(state: RuntimeState, notes: list[Note]) -> RuntimeState:
     return replace(state, tree=tree, notes=tuple(placed))
 
 
-def execute_phoenix(state: RuntimeState, tx: PhoenixTx) -> tuple[RuntimeState, Receipt]:
+def spend_phoenix(
+    state: RuntimeState, tx: PhoenixTx
+) -> tuple[RuntimeState, TxContext, tuple[Event, ...]]:
+    """P1-P11: the checks, then the nullifiers are published, the deposit credited to the
+    convert's account, and the two outputs appended."""
     outputs = _check_phoenix(state, tx)
-    gas = phoenix_gas(len(tx.nullifiers))
     new_state = replace(state, nullifiers=state.nullifiers | set(tx.nullifiers))
-    created = list(outputs)
-    refund = (tx.gas_limit - gas) * tx.gas_price
     accounts = dict(state.accounts)
+    unclaimed = tx.deposit
     if tx.convert_to:
         account = accounts[tx.convert_to]
         accounts[tx.convert_to] = Account(account.balance + tx.deposit, account.nonce)
-    else:
-        refund += tx.deposit
-    if refund > 0:
-        # P4: the refund address is the change note's stealth address.
-        address = outputs[1].address
-        created.append(transparent_note(address, refund, TRANSFER_CONTRACT, "refund"))
-    new_state = _append_notes(new_state, created)
-    new_state = replace(
-        new_state, accounts=accounts, block_fees=state.block_fees + gas * tx.gas_price
-    )
+        unclaimed = 0
+    new_state = replace(_append_notes(new_state, list(outputs)), accounts=accounts)
     data = b"".join(nf.to_bytes(32, "little") for nf in tx.nullifiers)
-    events = (
-        Event(
-            TRANSFER_CONTRACT,
-            "phoenix",
-            data + b"".join(encode_note(n) for n in new_state.notes[len(state.notes) :]),
-        ),
+    placed = b"".join(encode_note(n) for n in new_state.notes[len(state.notes) :])
+    events = (Event(TRANSFER_CONTRACT, "phoenix", data + placed),)
+    # P4: the refund address is the change note's stealth address.
+    context = TxContext(
+        tx.gas_limit,
+        tx.gas_price,
+        unclaimed,
+        refund_address=outputs[1].address,
+        nullifiers=tx.nullifiers,
     )
-    return commit(new_state), Receipt(phoenix_id(tx), gas, events)
+    return new_state, context, events
+
+
+def execute_phoenix(state: RuntimeState, tx: PhoenixTx) -> tuple[RuntimeState, Receipt]:
+    """A Phoenix transaction run by the transfer contract in the VM."""
+    from duskspec.runtime import genesis
+
+    return genesis.execute(state, tx)

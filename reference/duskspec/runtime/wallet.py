@@ -85,15 +85,18 @@ def phoenix_transfer(
     seed: bytes = b"",
     root: int | None = None,
     allow_prove: bool = True,
+    change_receiver: PublicKey | None = None,
 ) -> tuple[PhoenixTx, bytes]:
     """A proved Phoenix transaction against ``root`` (default: the state's latest root),
     and the verifier key of its circuit (the transfer contract's key for that many
-    inputs: it depends only on the circuit's shape and the SRS)."""
+    inputs: it depends only on the circuit's shape and the SRS). The change note goes to
+    the sender unless ``change_receiver`` is given."""
     sender = phoenix_keys.public_key(sender_sk)
     max_fee = gas_limit * gas_price
     change = sum(n.value for n in spend) - value - max_fee - deposit
     pay_note, pay_out = _output(sender, receiver, value, seed + b"pay")
-    change_note, change_out = _output(sender, sender, change, seed + b"change")
+    change_to = sender if change_receiver is None else change_receiver
+    change_note, change_out = _output(sender, change_to, change, seed + b"change")
     tree = state.tree
     tx_root = tree.root() if root is None else root
     nullifiers = []
@@ -185,3 +188,10 @@ def example_phoenix(state: RuntimeState) -> tuple[PhoenixTx, bytes]:
         gas_price=EXAMPLE_GAS_PRICE,
         seed=b"runtime tests phoenix 1",
     )
+
+
+def output_knowledge(seed: bytes, pos: int, value: int, change: bool) -> OwnedNote:
+    """What the receiver of an output of :func:`phoenix_transfer` made with ``seed`` knows
+    of it once it sits at ``pos``: the payment (``change=False``) or the change note."""
+    label = seed + (b"change" if change else b"pay")
+    return OwnedNote(pos, value, _scalar(label, "blinder"), _scalar(label, "r"))

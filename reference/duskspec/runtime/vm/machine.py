@@ -197,6 +197,8 @@ class _Loaded:
 class _Snapshot:
     memories: dict[Hash32, bytes]
     events: int
+    #: The native contracts' state (spec/vm.md §11), when the session has native contracts.
+    native: object = None
 
 
 @dataclass
@@ -218,6 +220,8 @@ class _Session:
     funcs: dict[str, wasmtime.Func] = field(default_factory=dict)
     #: Contracts being deployed: bytecode by id (not yet in ``state``).
     pending: dict[Hash32, ContractState] = field(default_factory=dict)
+    #: The native (Python) contracts and their state: a ``native.NativeHost`` or None.
+    native: Any = None
 
     # -- gas ----------------------------------------------------------------------------
 
@@ -277,7 +281,8 @@ class _Session:
 
     def snapshot(self, ctx: Ctx) -> _Snapshot:
         memories = {cid: _image(ctx, loaded.memory) for cid, loaded in self.instances.items()}
-        return _Snapshot(memories, len(self.events))
+        native = self.native.save() if self.native is not None else None
+        return _Snapshot(memories, len(self.events), native)
 
     def revert(self, ctx: Ctx, snap: _Snapshot) -> None:
         """A4: every loaded memory back to the snapshot, later events dropped. A memory that
@@ -293,6 +298,8 @@ class _Session:
             else:
                 _write(ctx, memory, image, 0)
         del self.events[snap.events :]
+        if self.native is not None:
+            self.native.restore(snap.native)
 
     # -- one frame ----------------------------------------------------------------------
 
@@ -316,6 +323,8 @@ class _Session:
             raise
 
     def _run(self, ctx: Ctx, contract_id: Hash32, name: str, argument: bytes, limit: int) -> bytes:
+        if self.native is not None and self.native.handles(contract_id):
+            return bytes(self.native.run(self, ctx, contract_id, name, argument, limit))
         loaded = self.load(ctx, contract_id)
         func = loaded.exports.get(name)
         if not isinstance(func, wasmtime.Func) or _signature(func.type(ctx)) != _ENTRY_SIGNATURE:

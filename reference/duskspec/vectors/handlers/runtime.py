@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from duskspec.crypto import bls, phoenix_keys
+from duskspec.errors import RuntimeProtocolError
+from duskspec.runtime import genesis as genesis_contracts
 from duskspec.runtime import stake as stake_contract
 from duskspec.runtime import wallet
 from duskspec.runtime.block import Block, SlashKind, apply_block
@@ -38,6 +40,8 @@ from duskspec.runtime.transactions import (
     execute_phoenix,
     sign_moonlight,
 )
+from duskspec.runtime.vm import abi, host_queries, machine
+from duskspec.runtime.vm.contracts import bytecode
 from duskspec.vectors.registry import Case, Handler
 
 CONFIG = RuntimeConfig()
@@ -69,6 +73,9 @@ class RuntimePre:
     stakes: tuple[StakeEntry, ...]
     notes: tuple[bytes, ...]
     verifier_key_1: bytes
+    #: Nullifiers already published (the spent-nullifier case).
+    nullifiers: tuple[int, ...]
+    block_gas_limit: int
 
 
 @dataclass(frozen=True)
@@ -99,7 +106,11 @@ class BlockInput:
 
 
 def _state(pre: RuntimePre) -> RuntimeState:
-    config = replace(CONFIG, verifier_keys=(pre.verifier_key_1, b"", b"", b""))
+    config = replace(
+        CONFIG,
+        verifier_keys=(pre.verifier_key_1, b"", b"", b""),
+        block_gas_limit=pre.block_gas_limit,
+    )
     notes = tuple(decode_note(n) for n in pre.notes)
     state = genesis(config, {a.key: a.balance for a in pre.accounts}, notes, {})
     stakes = {
@@ -115,7 +126,12 @@ def _state(pre: RuntimePre) -> RuntimeState:
     contracts = {c: 0 for c in pre.contracts}
     return commit(
         replace(
-            state, height=pre.height, stakes=stakes, accounts=accounts, contract_balances=contracts
+            state,
+            height=pre.height,
+            stakes=stakes,
+            accounts=accounts,
+            contract_balances=contracts,
+            nullifiers=frozenset(pre.nullifiers),
         )
     )
 
@@ -194,7 +210,12 @@ def _genesis_notes() -> tuple[bytes, ...]:
     return tuple(encode_note(n) for n in wallet.example_notes()[0])
 
 
-def _pre(vk: bytes = b"", height: int = 0) -> RuntimePre:
+def _pre(
+    vk: bytes = b"",
+    height: int = 0,
+    nullifiers: tuple[int, ...] = (),
+    block_gas_limit: int = CONFIG.block_gas_limit,
+) -> RuntimePre:
     return RuntimePre(
         height,
         (
@@ -206,11 +227,13 @@ def _pre(vk: bytes = b"", height: int = 0) -> RuntimePre:
         (StakeEntry(C, 5_000, 0, 0, 100, 0, 0),),
         _genesis_notes(),
         vk,
+        nullifiers,
+        block_gas_limit,
     )
 
 
 def _moon(
-    sk: int, sender: bytes, receiver: bytes, value: int, nonce: int, **kw: int | bytes
+    sk: int, sender: bytes, receiver: bytes, value: int, nonce: int, **kw: int | bytes | str
 ) -> MoonlightTx:
     tx = MoonlightTx(
         kw.pop("chain_id", CONFIG.chain_id),  # type: ignore[arg-type]
@@ -223,12 +246,19 @@ def _moon(
         nonce,
         kw.pop("deposit_contract", b""),  # type: ignore[arg-type]
         kw.pop("convert_address", b""),  # type: ignore[arg-type]
+        call_contract=kw.pop("call_contract", b""),  # type: ignore[arg-type]
+        call_function=kw.pop("call_function", ""),  # type: ignore[arg-type]
+        call_argument=kw.pop("call_argument", b""),  # type: ignore[arg-type]
     )
     return sign_moonlight(tx, sk)
 
 
 def _case(
-    name: str, why: str, inp: object, pre: RuntimePre | None = None, error: str | None = None
+    name: str,
+    why: str,
+    inp: object,
+    pre: RuntimePre | WithdrawPre | None = None,
+    error: str | None = None,
 ) -> Case:
     return Case(name, why, inp, pre=pre or _pre(), expected_error=error)
 
@@ -281,6 +311,24 @@ def _moonlight_cases() -> Iterator[Case]:
     )
     yield _case(
         "overdraft", "M4", _moon(BOB_SK, B, A, 20_000_000, 1), error="runtime.insufficient_balance"
+    )
+    yield _case(
+        "fee_overflow",
+        "T0 gas_limit × gas_price does not fit a u64",
+        _moon(ALICE_SK, A, B, 1, 1, gas_price=1 << 62),
+        error="runtime.fee_overflow",
+    )
+    yield _case(
+        "malformed",
+        "X1 a sender of 95 bytes does not encode",
+        replace(good, sender=A[:95]),
+        error="runtime.malformed_transaction",
+    )
+    yield _case(
+        "calls_a_genesis_contract",
+        "M8 a transaction's call targets a deployed contract",
+        _moon(ALICE_SK, A, B, 1, 1, call_contract=TRANSFER_CONTRACT, call_function="update_root"),
+        error="runtime.bad_call",
     )
 
 
@@ -370,9 +418,27 @@ def _stake_cases() -> Iterator[Case]:
     )
     yield _case(
         "withdraw_over_reward",
-        "K6",
+        "K6 (a reward not yet credited is not withdrawable: no other maturity rule exists)",
         _stake_tx(CAROL_SK, C, StakeOp.WITHDRAW, 101, 4),
         error="runtime.withdraw_exceeds_reward",
+    )
+    yield _case(
+        "zero",
+        "K4 a stake of 0",
+        _stake_tx(ALICE_SK, A, StakeOp.STAKE, 0, 1),
+        error="runtime.stake_zero",
+    )
+    yield _case(
+        "wrong_nonce",
+        "K3 the account's nonce is 3",
+        _stake_tx(CAROL_SK, C, StakeOp.STAKE, 1_000, 3),
+        error="runtime.wrong_nonce",
+    )
+    yield _case(
+        "insufficient_balance",
+        "K3 bob stakes more than he holds",
+        _stake_tx(BOB_SK, B, StakeOp.STAKE, 20_000_000, 1),
+        error="runtime.insufficient_balance",
     )
 
 
@@ -432,6 +498,13 @@ def _block_cases() -> Iterator[Case]:
     )
     yield _case("wrong_height", "B1", _block(height=2), error="runtime.wrong_height")
     yield _case(
+        "over_the_gas_limit",
+        "B2 three transfers spend more than a block limit of two",
+        _block(txs=tuple(_moon(ALICE_SK, A, B, 1, n, gas_limit=MOONLIGHT_GAS) for n in (1, 2, 3))),
+        pre=_pre(block_gas_limit=2 * MOONLIGHT_GAS + 1),
+        error="runtime.block_gas_limit",
+    )
+    yield _case(
         "replayed_transaction",
         "B2 the same nonce twice: the block is invalid",
         _block(txs=(txs[0], txs[0])),
@@ -479,19 +552,218 @@ def _phoenix_cases() -> Iterator[Case]:
         pre,
         "runtime.refund_address",
     )
+    yield _case(
+        "spent_nullifier",
+        "P6 the input's nullifier is already published",
+        tx,
+        _pre(vk, nullifiers=tx.nullifiers),
+        "runtime.nullifier_spent",
+    )
+    yield _case("no_input", "P1", replace(tx, nullifiers=()), pre, "runtime.input_count")
+    yield _case("wrong_chain", "T0", replace(tx, chain_id=9), pre, "runtime.wrong_chain")
+    yield _case(
+        "gas_above_block_limit",
+        "T0",
+        replace(tx, gas_limit=CONFIG.block_gas_limit + 1, max_fee=CONFIG.block_gas_limit + 1),
+        pre,
+        "runtime.gas_above_block_limit",
+    )
+    yield _case(
+        "convert_to_stranger",
+        "P9 a convert credits an existing account",
+        replace(tx, convert_to=bytes(96)),
+        pre,
+        "runtime.unknown_account",
+    )
 
 
-def _handler(name: str, intent: str, input_type: object, run: object, cases: object) -> Handler:
+# --- withdraw: a wasm contract pays out through the transfer contract ------------------------
+
+
+@dataclass(frozen=True)
+class WithdrawPre:
+    """The runtime pre-state plus a wasm contract (``vault.wat``, deployed by the zero owner
+    with nonce 0) holding ``vault_balance`` in the transfer contract."""
+
+    runtime: RuntimePre
+    vault_bytecode: bytes
+    vault_balance: int
+
+
+@dataclass(frozen=True)
+class WithdrawPost:
+    runtime: RuntimePost
+    vault_balance: int
+
+
+VAULT_CODE = bytecode("vault")
+VAULT = abi.contract_id(VAULT_CODE, 0, bytes(32))
+WITHDRAW_TX_GAS = 40_000_000
+
+
+def _vault_state(pre: WithdrawPre) -> RuntimeState:
+    state = _state(pre.runtime)
+    deploy = machine.DeployInput(pre.vault_bytecode, bytes(32), 0, None, 10_000_000)
+    state, vault = genesis_contracts.deploy(state, deploy)
+    balances = {**state.contract_balances, vault: pre.vault_balance}
+    return commit(replace(state, contract_balances=balances))
+
+
+def run_withdraw(pre: WithdrawPre, inp: MoonlightTx) -> WithdrawPost:
+    """The transaction calls the vault, which calls transfer ``withdraw``. A refused
+    withdrawal is the case's error (its transaction is still included and pays its whole gas
+    limit: ``tests/runtime/test_runtime_genesis_vm.py``)."""
+    state = _vault_state(pre)
+    after, receipt = genesis_contracts.execute(state, inp)
+    if receipt.error is not None:
+        raise RuntimeProtocolError(receipt.error, "the contract call failed")
+    vault = abi.contract_id(pre.vault_bytecode, 0, bytes(32))
+    return WithdrawPost(_post(state, after, receipt.gas_spent), after.contract_balances[vault])
+
+
+def _withdraw_pre() -> WithdrawPre:
+    return WithdrawPre(_pre(), VAULT_CODE, 10_000)
+
+
+def _withdraw_tx(
+    withdraw: genesis_contracts.Withdraw, gas_limit: int = WITHDRAW_TX_GAS
+) -> MoonlightTx:
+    argument = genesis_contracts.encode_withdraw(withdraw)
+    return _moon(
+        ALICE_SK,
+        A,
+        A,
+        0,
+        1,
+        gas_limit=gas_limit,
+        call_contract=VAULT,
+        call_function="withdraw",
+        call_argument=argument,
+    )
+
+
+def _to_account(value: int, signer: int = BOB_SK, **kw: int | bytes) -> genesis_contracts.Withdraw:
+    w = genesis_contracts.Withdraw(
+        kw.pop("contract", VAULT),  # type: ignore[arg-type]
+        value,
+        genesis_contracts.WithdrawKind.MOONLIGHT,
+        B,
+        genesis_contracts.WithdrawKind.MOONLIGHT,
+        kw.pop("nonce", 1),  # type: ignore[arg-type]
+        (),
+    )
+    return genesis_contracts.sign_withdraw_moonlight(w, signer)
+
+
+def _withdraw_cases() -> Iterator[Case]:
+    pre = _withdraw_pre()
+    yield _case("to_account", "W1-W6 3,000 to bob's account", _withdraw_tx(_to_account(3_000)), pre)
+    address = phoenix_keys.stealth_address(RECEIVER, 777)
+    note_sk = phoenix_keys.note_secret_key(wallet.EXAMPLE_RECEIVER_SK, address)
+    to_note = genesis_contracts.Withdraw(
+        VAULT,
+        2_500,
+        genesis_contracts.WithdrawKind.PHOENIX,
+        phoenix_keys.encode_stealth_address(address),
+        genesis_contracts.WithdrawKind.MOONLIGHT,
+        1,
+        (),
+    )
+    signed = genesis_contracts.sign_withdraw_phoenix(to_note, note_sk, b"vector")
+    yield _case("to_note", "W6 2,500 as a transparent note", _withdraw_tx(signed), pre)
+    yield _case(
+        "bad_signature",
+        "W4 signed by alice, not the receiver",
+        _withdraw_tx(_to_account(3_000, ALICE_SK)),
+        pre,
+        "runtime.withdraw_bad_signature",
+    )
+    yield _case(
+        "bad_token",
+        "W3 the token names nonce 2, the transaction has nonce 1",
+        _withdraw_tx(_to_account(3_000, nonce=2)),
+        pre,
+        "runtime.withdraw_bad_token",
+    )
+    yield _case(
+        "exceeds_balance",
+        "W5 more than the vault holds",
+        _withdraw_tx(_to_account(10_001)),
+        pre,
+        "runtime.withdraw_exceeds_balance",
+    )
+    yield _case(
+        "wrong_caller",
+        "W2 the withdrawal names another contract",
+        _withdraw_tx(_to_account(3_000, contract=bytes(32))),
+        pre,
+        "runtime.withdraw_wrong_caller",
+    )
+    truncated = _moon(
+        ALICE_SK,
+        A,
+        A,
+        0,
+        1,
+        gas_limit=WITHDRAW_TX_GAS,
+        call_contract=VAULT,
+        call_function="withdraw",
+        call_argument=genesis_contracts.encode_withdraw(_to_account(3_000))[:-1],
+    )
+    yield _case("malformed", "W1", truncated, pre, "runtime.malformed_withdraw")
+    short = MOONLIGHT_GAS + genesis_contracts.WITHDRAW_GAS + host_queries.VERIFY_BLS + 1_000
+    yield _case(
+        "out_of_gas",
+        "G3 the transfer contract's 93 % share of the gas left is too little",
+        _withdraw_tx(_to_account(3_000), gas_limit=short),
+        pre,
+        "runtime.vm_out_of_gas",
+    )
+
+
+def _claim_tx(claimed: int) -> MoonlightTx:
+    return _moon(
+        ALICE_SK,
+        A,
+        A,
+        0,
+        1,
+        deposit=700,
+        deposit_contract=VAULT,
+        gas_limit=WITHDRAW_TX_GAS,
+        call_contract=VAULT,
+        call_function="deposit",
+        call_argument=claimed.to_bytes(8, "little"),
+    )
+
+
+def _deposit_claim_cases() -> Iterator[Case]:
+    pre = _withdraw_pre()
+    yield _case("claimed", "D1-D4 the vault claims the 700 deposited", _claim_tx(700), pre)
+    yield _case(
+        "wrong_value", "D4 a claim of 699 for 700", _claim_tx(699), pre, "runtime.bad_deposit"
+    )
+
+
+def _handler(
+    name: str,
+    intent: str,
+    input_type: object,
+    run: object,
+    cases: object,
+    pre_type: object = RuntimePre,
+    post_type: object = RuntimePost,
+) -> Handler:
     return Handler(
         preset="tiny",
         component="runtime",
         name=name,
         intent=intent,
         input_type=input_type,
-        post_type=RuntimePost,
+        post_type=post_type,
         run=run,  # type: ignore[arg-type]
         cases=cases,  # type: ignore[arg-type]
-        pre_type=RuntimePre,
+        pre_type=pre_type,
     )
 
 
@@ -517,4 +789,22 @@ HANDLERS: tuple[Handler, ...] = (
     ),
     _handler("state_root", "the state root of a genesis", BlockInput, run_block, _state_root_cases),
     _handler("block", "apply_block", BlockInput, run_block, _block_cases),
+    _handler(
+        "withdraw",
+        "a wasm contract pays out through transfer.withdraw",
+        MoonlightTx,
+        run_withdraw,
+        _withdraw_cases,
+        WithdrawPre,
+        WithdrawPost,
+    ),
+    _handler(
+        "deposit_claim",
+        "a wasm contract claims the transaction's deposit through transfer.deposit",
+        MoonlightTx,
+        run_withdraw,
+        _deposit_claim_cases,
+        WithdrawPre,
+        WithdrawPost,
+    ),
 )

@@ -8,7 +8,7 @@ from importlib import resources
 import wasmtime
 
 #: The contracts shipped as WAT sources in this folder.
-NAMES = ("counter", "ledger", "settlement", "token")
+NAMES = ("counter", "ledger", "settlement", "token", "vault")
 
 
 def source(name: str) -> str:
