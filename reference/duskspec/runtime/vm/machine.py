@@ -50,6 +50,14 @@ _ENGINES: dict[int, wasmtime.Engine] = {}
 _IMPORT_NAMES: dict[int, tuple[str, ...]] = {}
 #: Compiled modules by ``(engine, BLAKE3(bytecode))`` (D3: compiled once, reused by every call).
 _MODULES: dict[tuple[int, Hash32], wasmtime.Module] = {}
+#: Each cached module's pre-linked instantiation (imports resolved once, V1).
+_PRE: dict[int, wasmtime.InstancePre] = {}
+#: Each cached module's exported functions of the entry type ``fn(u32) -> u32``.
+_ENTRIES: dict[int, frozenset[str]] = {}
+#: One linker per engine: the ABI host functions, defined once and shared by every store.
+_LINKERS: dict[int, wasmtime.Linker] = {}
+#: The sessions running, innermost last: a host function acts on the innermost one.
+_ACTIVE: list[_Session] = []
 
 
 def engine(config: VmConfig) -> wasmtime.Engine:
@@ -57,6 +65,27 @@ def engine(config: VmConfig) -> wasmtime.Engine:
     if key not in _ENGINES:
         _ENGINES[key] = wasmtime.Engine(_engine_config(config))
     return _ENGINES[key]
+
+
+def _dispatch(name: str) -> Callable[..., Any]:
+    """The host function ``name`` as the linker holds it: it runs ``host_<name>`` of the
+    innermost active session (a store-independent function, created once per engine)."""
+
+    def host(ctx: Ctx, *args: int) -> Any:
+        return getattr(_ACTIVE[-1], f"host_{name}")(ctx, *args)
+
+    return host
+
+
+def linker(eng: wasmtime.Engine) -> wasmtime.Linker:
+    """V1: the engine's linker with every ABI import defined, built once."""
+    key = id(eng)
+    if key not in _LINKERS:
+        new = wasmtime.Linker(eng)
+        for name in abi.IMPORTS:
+            new.define_func(abi.IMPORT_MODULE, name, _IMPORT_TYPES[name], _dispatch(name), True)
+        _LINKERS[key] = new
+    return _LINKERS[key]
 
 
 _VALTYPES = {"i32": wasmtime.ValType.i32, "i64": wasmtime.ValType.i64}
@@ -131,6 +160,12 @@ def compile_module(bytecode: bytes, config: VmConfig) -> wasmtime.Module:
     _check_abi(module)
     _MODULES[key] = module
     _IMPORT_NAMES[id(module)] = tuple(imp.name or "" for imp in module.imports)
+    _PRE[id(module)] = linker(eng).instantiate_pre(module)
+    _ENTRIES[id(module)] = frozenset(
+        e.name
+        for e in module.exports
+        if isinstance(e.type, wasmtime.FuncType) and _signature(e.type) == _ENTRY_SIGNATURE
+    )
     return module
 
 
@@ -191,6 +226,8 @@ class _Loaded:
     memory: wasmtime.Memory
     argbuf: int
     exports: dict[str, Any]
+    #: The exported functions of the entry type (from the module, checked once).
+    entries: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -214,8 +251,6 @@ class _Session:
     stack: list[_Frame] = field(default_factory=list)
     #: The error a host function failed the running frame with (read when its trap lands).
     failure: VmError | None = None
-    #: The host functions, by import name, created when a module first needs one.
-    funcs: dict[str, wasmtime.Func] = field(default_factory=dict)
     #: Contracts being deployed: bytecode by id (not yet in ``state``).
     pending: dict[Hash32, ContractState] = field(default_factory=dict)
 
@@ -241,16 +276,11 @@ class _Session:
     def contract(self, contract_id: Hash32) -> ContractState | None:
         return self.pending.get(contract_id) or self.state.get(contract_id)
 
-    def func(self, name: str) -> wasmtime.Func:
-        if name not in self.funcs:
-            host = getattr(self, f"host_{name}")
-            self.funcs[name] = wasmtime.Func(self.store, _IMPORT_TYPES[name], host, True)
-        return self.funcs[name]
-
     def instantiate(self, ctx: Ctx, module: wasmtime.Module) -> wasmtime.Instance:
-        imports = [self.func(name) for name in _IMPORT_NAMES[id(module)]]
+        """A fresh instance of ``module``, its imports pre-linked to the ABI host functions
+        (which act on the innermost active session, this one)."""
         try:
-            return wasmtime.Instance(ctx, module, imports)
+            return _PRE[id(module)].instantiate(ctx)
         except wasmtime.WasmtimeError as exc:
             raise VmError("runtime.vm_memory_limit", str(exc).splitlines()[0]) from exc
 
@@ -261,7 +291,8 @@ class _Session:
         contract = self.contract(contract_id)
         if contract is None:
             raise VmError("runtime.vm_unknown_contract", contract_id.hex())
-        instance = self.instantiate(ctx, compile_module(contract.bytecode, self.config))
+        module = compile_module(contract.bytecode, self.config)
+        instance = self.instantiate(ctx, module)
         exports, memory = _exports(ctx, instance)
         image = self.base.get(contract_id, contract.memory)
         grow = (len(image) - memory.data_len(ctx)) // PAGE_SIZE
@@ -269,7 +300,8 @@ class _Session:
             raise VmError("runtime.vm_memory_limit", "the committed memory exceeds the limit")
         if image:
             _write(ctx, memory, image, 0)
-        loaded = _Loaded(instance, memory, _argbuf(ctx, exports, memory), exports)
+        argbuf = _argbuf(ctx, exports, memory)
+        loaded = _Loaded(instance, memory, argbuf, exports, _ENTRIES[id(module)])
         self.instances[contract_id] = loaded
         return loaded
 
@@ -318,7 +350,7 @@ class _Session:
     def _run(self, ctx: Ctx, contract_id: Hash32, name: str, argument: bytes, limit: int) -> bytes:
         loaded = self.load(ctx, contract_id)
         func = loaded.exports.get(name)
-        if not isinstance(func, wasmtime.Func) or _signature(func.type(ctx)) != _ENTRY_SIGNATURE:
+        if not isinstance(func, wasmtime.Func) or name not in loaded.entries:
             raise VmError("runtime.vm_unknown_function", f"no function {name}(u32) -> u32")
         memory, argbuf = loaded.memory, loaded.argbuf
         _write(ctx, memory, argument, argbuf)
@@ -556,12 +588,15 @@ def call(
     if state.get(inp.contract) is None:
         raise VmError("runtime.vm_unknown_contract", inp.contract.hex(), 0)
     session = _open_session(state, config, inp.metadata, inp.gas_limit)
+    _ACTIVE.append(session)
     try:
         output = session.invoke(
             session.store, inp.contract, inp.function, inp.argument, inp.gas_limit
         )
     except VmError as error:
         raise error.with_gas(inp.gas_limit) from None
+    finally:
+        _ACTIVE.pop()
     spent = inp.gas_limit - session.fuel()
     return _commit(session), CallResult(output, spent, tuple(session.events))
 
@@ -581,6 +616,7 @@ def deploy(
     if charge > inp.gas_limit:
         raise VmError("runtime.vm_out_of_gas", f"deploying costs {charge}", inp.gas_limit)
     session = _open_session(state, config, inp.metadata, inp.gas_limit - charge)
+    _ACTIVE.append(session)
     try:
         fresh = _fresh_memory(session, module)
         session.pending[contract_id] = ContractState(
@@ -591,6 +627,8 @@ def deploy(
             _run_init(session, contract_id, inp.init_argument, inp.gas_limit - charge)
     except VmError as error:
         raise error.with_gas(inp.gas_limit) from None
+    finally:
+        _ACTIVE.pop()
     spent = inp.gas_limit - session.fuel()
     return _commit(session), DeployResult(contract_id, spent, tuple(session.events))
 

@@ -14,8 +14,9 @@ rebuilds the root from the memories alone, and the properties check both agree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
-from duskspec.crypto.merkle_blake3 import PAGE_SIZE, PageTree, StateTree
+from duskspec.crypto.merkle_blake3 import PAGE_SIZE, PageTree, StateTree, position_from_contract
 from duskspec.types import Hash32
 
 
@@ -41,19 +42,55 @@ class ContractState:
         return self.page_tree.root()
 
 
+#: Most contract updates a state keeps out of its state tree before folding them in.
+MAX_STALE = 64
+
+
 @dataclass(frozen=True)
 class VmState:
-    """Every contract in deployment order, and the state tree over their page roots."""
+    """Every contract in deployment order, and the state tree over their page roots.
+
+    M4: the state tree is brought up to date lazily. ``committed`` is a state tree and
+    ``stale`` the ids of the contracts put since, in order; :attr:`tree` folds them in the
+    first time it is read (a call's commit costs no state-tree hashing; a block that calls
+    a contract many times rehashes its state-tree path once)."""
 
     contracts: tuple[ContractState, ...] = ()
-    tree: StateTree = field(default_factory=StateTree)
+    committed: StateTree = field(default_factory=StateTree)
+    stale: tuple[Hash32, ...] = ()
 
     def get(self, contract_id: bytes) -> ContractState | None:
         return next((c for c in self.contracts if c.contract_id == contract_id), None)
 
+    @cached_property
+    def tree(self) -> StateTree:
+        """The state tree with every contract's current page root (computed once)."""
+        return fold_stale(self.committed, self.stale, self)
+
     def root(self) -> Hash32:
         """The state root (a block's ``state_hash``)."""
         return self.tree.root()
+
+    def __eq__(self, other: object) -> bool:
+        """Equal contracts and equal state trees (however many updates are still stale)."""
+        if not isinstance(other, VmState):
+            return NotImplemented
+        return self.contracts == other.contracts and self.tree == other.tree
+
+
+def fold_stale(tree: StateTree, stale: tuple[Hash32, ...], state: VmState) -> StateTree:
+    """``tree`` with the stale contracts' leaves set, exactly as inserting each put in order
+    would leave it: a leaf position is taken at the first put of its position key, and holds
+    the page root of the last contract put under that key (ids that share a key share a
+    leaf, spec/crypto.md §10), which is that contract's current page root."""
+    last: dict[int, Hash32] = {}  # position key -> last id put; keys in first-put order
+    for contract_id in stale:
+        last[position_from_contract(contract_id)] = contract_id
+    for contract_id in last.values():
+        contract = state.get(contract_id)
+        assert contract is not None  # put_contract only names contracts it stored
+        tree = tree.insert(contract.contract_id, contract.page_root())
+    return tree
 
 
 def dirty_pages(old: bytes, new: bytes) -> tuple[int, ...]:
@@ -86,7 +123,9 @@ def put_contract(state: VmState, contract: ContractState) -> VmState:
         contracts = (*state.contracts, contract)
     else:
         contracts = tuple(contract if c is existing else c for c in state.contracts)
-    return VmState(contracts, state.tree.insert(contract.contract_id, contract.page_root()))
+    if "tree" in state.__dict__ or len(state.stale) >= MAX_STALE:
+        return VmState(contracts, state.tree, (contract.contract_id,))
+    return VmState(contracts, state.committed, (*state.stale, contract.contract_id))
 
 
 def page_tree_from_scratch(contract: ContractState) -> PageTree:
