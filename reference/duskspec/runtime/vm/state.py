@@ -22,14 +22,21 @@ from duskspec.types import Hash32
 
 @dataclass(frozen=True)
 class ContractState:
-    """One deployed contract. ``touched`` lists, sorted, every page index ever dirty."""
+    """One deployed contract. ``touched`` lists, sorted, every page index ever dirty.
+
+    M5: ``page_tree`` may lag behind ``memory``: ``stale_pages`` lists the pages dirtied
+    since it was last brought up to date, and :attr:`current_page_tree` rehashes exactly
+    those, once, when a root is first read (a page dirtied by many calls in a block is
+    hashed once)."""
 
     contract_id: Hash32
     owner: bytes
     bytecode: bytes
     memory: bytes
     touched: tuple[int, ...] = ()
-    page_tree: PageTree = field(default_factory=PageTree)
+    # The tree is a function of memory and touched, so equality ignores how it is held.
+    page_tree: PageTree = field(default_factory=PageTree, compare=False)
+    stale_pages: frozenset[int] = field(default=frozenset(), compare=False)
 
     def page(self, index: int) -> bytes:
         return self.memory[index * PAGE_SIZE : (index + 1) * PAGE_SIZE]
@@ -38,8 +45,16 @@ class ContractState:
     def page_count(self) -> int:
         return len(self.memory) // PAGE_SIZE
 
+    @cached_property
+    def current_page_tree(self) -> PageTree:
+        """The page tree of ``memory``: ``page_tree`` with the stale pages rehashed."""
+        tree = self.page_tree
+        for index in sorted(self.stale_pages):
+            tree = tree.insert_page(index, self.page(index))
+        return tree
+
     def page_root(self) -> Hash32:
-        return self.page_tree.root()
+        return self.current_page_tree.root()
 
 
 #: Most contract updates a state keeps out of its state tree before folding them in.
@@ -93,26 +108,42 @@ def fold_stale(tree: StateTree, stale: tuple[Hash32, ...], state: VmState) -> St
     return tree
 
 
+_ZERO_PAGE = bytes(PAGE_SIZE)
+
+
 def dirty_pages(old: bytes, new: bytes) -> tuple[int, ...]:
     """Indices of the pages of ``new`` that differ from ``old`` (pages past the end of
-    ``old`` count as zero pages, as freshly grown memory is)."""
+    ``old`` count as zero pages, as freshly grown memory is). Pages are compared in place
+    (memoryview slices copy nothing)."""
     dirty = []
+    old_view, new_view = memoryview(old), memoryview(new)
     for index in range(len(new) // PAGE_SIZE):
         start = index * PAGE_SIZE
-        before = old[start : start + PAGE_SIZE] or bytes(PAGE_SIZE)
-        if new[start : start + PAGE_SIZE] != before:
+        before = old_view[start : start + PAGE_SIZE] if start < len(old) else _ZERO_PAGE
+        if new_view[start : start + PAGE_SIZE] != before:
             dirty.append(index)
     return tuple(dirty)
 
 
+#: Most stale pages a contract keeps before its page tree is brought up to date.
+MAX_STALE_PAGES = 256
+
+
 def with_memory(contract: ContractState, memory: bytes) -> ContractState:
-    """M2: the contract with its memory replaced; only the dirty pages are rehashed."""
+    """M2: the contract with its memory replaced; only the dirty pages will be rehashed
+    (when a root is next read, M5)."""
     dirty = dirty_pages(contract.memory, memory)
-    tree = contract.page_tree
-    for index in dirty:
-        tree = tree.insert_page(index, memory[index * PAGE_SIZE : (index + 1) * PAGE_SIZE])
     touched = tuple(sorted(set(contract.touched) | set(dirty)))
-    return replace(contract, memory=bytes(memory), touched=touched, page_tree=tree)
+    tree, stale = contract.page_tree, contract.stale_pages
+    if "current_page_tree" in contract.__dict__ or len(stale) >= MAX_STALE_PAGES:
+        tree, stale = contract.current_page_tree, frozenset()
+    return replace(
+        contract,
+        memory=bytes(memory),
+        touched=touched,
+        page_tree=tree,
+        stale_pages=stale | frozenset(dirty),
+    )
 
 
 def put_contract(state: VmState, contract: ContractState) -> VmState:
