@@ -25,9 +25,11 @@ domain a big-endian u64 (:class:`Domain`).
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import hashlib
-from collections.abc import Sequence
+import importlib
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from duskspec.crypto.hashes import BLS_SCALAR_ORDER, hash_to_scalar
@@ -103,7 +105,59 @@ def _mix(state: list[int], mds: tuple[tuple[int, ...], ...]) -> list[int]:
     return [(m0 * s0 + m1 * s1 + m2 * s2 + m3 * s3 + m4 * s4) % _R for m0, m1, m2, m3, m4 in mds]
 
 
+#: The integer type the permutation computes with: gmpy2's ``mpz`` (GMP) when installed,
+#: about 2.8x faster here than Python's ``int``; the same values either way (P1).
+_field: Callable[[int], int] = int
+with contextlib.suppress(ImportError):
+    _field = importlib.import_module("gmpy2").mpz
+
+
+@lru_cache(maxsize=1)
+def _constants_as_field() -> tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...], int]:
+    """The round constants, the MDS matrix and r as :data:`_field` values."""
+    return (
+        tuple(tuple(_field(c) for c in row) for row in round_constants()),
+        tuple(tuple(_field(m) for m in row) for row in mds_matrix()),
+        _field(_R),
+    )
+
+
 def _hades(state: list[int]) -> list[int]:
+    """P1: the permutation written out for width 5 (what :func:`_hades_reference` computes,
+    round by round): add the constants, the S-box ``x^5`` on every element (full rounds) or
+    on the last (partial rounds), then the MDS product."""
+    constants, mds, r = _constants_as_field()
+    (m00, m01, m02, m03, m04), (m10, m11, m12, m13, m14) = mds[0], mds[1]
+    (m20, m21, m22, m23, m24), (m30, m31, m32, m33, m34) = mds[2], mds[3]
+    (m40, m41, m42, m43, m44) = mds[4]
+    s0, s1, s2, s3, s4 = (_field(x) for x in state)
+    half = FULL_ROUNDS // 2
+    for round_index, (c0, c1, c2, c3, c4) in enumerate(constants):
+        if half <= round_index < half + PARTIAL_ROUNDS:
+            s0, s1, s2, s3 = s0 + c0, s1 + c1, s2 + c2, s3 + c3
+            s4 = _quintic(s4 + c4, r)
+        else:
+            s0, s1, s2 = _quintic(s0 + c0, r), _quintic(s1 + c1, r), _quintic(s2 + c2, r)
+            s3, s4 = _quintic(s3 + c3, r), _quintic(s4 + c4, r)
+        s0, s1, s2, s3, s4 = (
+            (m00 * s0 + m01 * s1 + m02 * s2 + m03 * s3 + m04 * s4) % r,
+            (m10 * s0 + m11 * s1 + m12 * s2 + m13 * s3 + m14 * s4) % r,
+            (m20 * s0 + m21 * s1 + m22 * s2 + m23 * s3 + m24 * s4) % r,
+            (m30 * s0 + m31 * s1 + m32 * s2 + m33 * s3 + m34 * s4) % r,
+            (m40 * s0 + m41 * s1 + m42 * s2 + m43 * s3 + m44 * s4) % r,
+        )
+    return [int(s0), int(s1), int(s2), int(s3), int(s4)]
+
+
+def _quintic(x: int, r: int) -> int:
+    x = x % r
+    x2 = x * x % r
+    return x2 * x2 % r * x % r
+
+
+def _hades_reference(state: list[int]) -> list[int]:
+    """The permutation as the rounds are defined, on Python integers (the cross-check of
+    :func:`_hades`)."""
     constants = round_constants()
     mds = mds_matrix()
     half = FULL_ROUNDS // 2
