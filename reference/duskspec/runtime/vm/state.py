@@ -113,14 +113,14 @@ _ZERO_PAGE = bytes(PAGE_SIZE)
 
 def dirty_pages(old: bytes, new: bytes) -> tuple[int, ...]:
     """Indices of the pages of ``new`` that differ from ``old`` (pages past the end of
-    ``old`` count as zero pages, as freshly grown memory is). Pages are compared in place
-    (memoryview slices copy nothing)."""
+    ``old`` count as zero pages, as freshly grown memory is). Byte slices, not memoryviews:
+    comparing two memoryviews goes element by element, 25x slower than copying the page and
+    comparing with ``memcmp``."""
     dirty = []
-    old_view, new_view = memoryview(old), memoryview(new)
     for index in range(len(new) // PAGE_SIZE):
         start = index * PAGE_SIZE
-        before = old_view[start : start + PAGE_SIZE] if start < len(old) else _ZERO_PAGE
-        if new_view[start : start + PAGE_SIZE] != before:
+        before = old[start : start + PAGE_SIZE] if start < len(old) else _ZERO_PAGE
+        if new[start : start + PAGE_SIZE] != before:
             dirty.append(index)
     return tuple(dirty)
 
