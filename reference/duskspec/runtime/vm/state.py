@@ -24,7 +24,7 @@ from duskspec.types import Hash32
 class ContractState:
     """One deployed contract. ``touched`` lists, sorted, every page index ever dirty.
 
-    M5: ``page_tree`` may lag behind ``memory``: ``stale_pages`` lists the pages dirtied
+    M6: ``page_tree`` may lag behind ``memory``: ``stale_pages`` lists the pages dirtied
     since it was last brought up to date, and :attr:`current_page_tree` rehashes exactly
     those, once, when a root is first read (a page dirtied by many calls in a block is
     hashed once)."""
@@ -65,7 +65,7 @@ MAX_STALE = 64
 class VmState:
     """Every contract in deployment order, and the state tree over their page roots.
 
-    M4: the state tree is brought up to date lazily. ``committed`` is a state tree and
+    M5: the state tree is brought up to date lazily. ``committed`` is a state tree and
     ``stale`` the ids of the contracts put since, in order; :attr:`tree` folds them in the
     first time it is read (a call's commit costs no state-tree hashing; a block that calls
     a contract many times rehashes its state-tree path once)."""
@@ -131,7 +131,7 @@ MAX_STALE_PAGES = 256
 
 def with_memory(contract: ContractState, memory: bytes) -> ContractState:
     """M2: the contract with its memory replaced; only the dirty pages will be rehashed
-    (when a root is next read, M5)."""
+    (when a root is next read, M6)."""
     dirty = dirty_pages(contract.memory, memory)
     touched = tuple(sorted(set(contract.touched) | set(dirty)))
     tree, stale = contract.page_tree, contract.stale_pages
