@@ -129,6 +129,7 @@ def test_a_module_with_a_mutable_global_is_never_reused() -> None:
         ("(global $g i64 (i64.const 11))", True),
         ("(global $g f64 (f64.const 1.5)) (global $h i32 (global.get $A))", True),
         ("(table 1 funcref)", False),
+        ("(memory $second 1)", False),  # a second memory is not committed, nor reset
         # Without a data count section no instruction can reach a passive segment.
         ('(data "passive")', True),
         (

@@ -122,10 +122,13 @@ def _sections(bytecode: bytes) -> list[int]:
 
 
 _START_SECTION = 8
+_MEMORY_SECTION = 5
 _GLOBAL_SECTION = 6
-#: Sections that give an instance state besides memory and globals: tables, element
-#: segments, and the data count (required by ``memory.init`` and ``data.drop``).
-_STATEFUL_SECTIONS = (4, 9, 12)
+#: Sections that give an instance no state beyond its memories and globals: custom, type,
+#: import, function, memory, global, export, code, data. Not: tables (4), the start function
+#: (8), element segments (9), the data count that ``memory.init`` and ``data.drop`` need
+#: (12), and any section of a later proposal.
+_PLAIN_SECTIONS = frozenset({0, 1, 2, 3, 5, 6, 7, 10, 11})
 _SIMPLE_VALTYPES = (0x7F, 0x7E, 0x7D, 0x7C, 0x7B, 0x70, 0x6F)
 #: Immediate bytes of the constant-expression opcodes with fixed-size immediates.
 _FIXED_IMMEDIATES = {
@@ -187,12 +190,15 @@ def _globals_immutable(body: bytes) -> bool:
 
 
 def resettable(bytecode: bytes) -> bool:
-    """V2: an instance of this module holds no state but its memory (no mutable global, no
-    table, no element segment, no data count), so resetting its memory to an image makes it
-    indistinguishable from a fresh instance loaded from that image. Validated bytecode only;
-    anything this parser does not recognise counts as not resettable."""
+    """V2: an instance of this module holds no state but its one memory (no second memory,
+    no mutable global, no table, no element segment, no data count), so resetting that
+    memory to an image makes it indistinguishable from a fresh instance loaded from that
+    image. Validated bytecode only; anything this parser does not recognise counts as not
+    resettable."""
     for section_id, body in _section_bodies(bytecode):
-        if section_id in _STATEFUL_SECTIONS:
+        if section_id not in _PLAIN_SECTIONS:
+            return False
+        if section_id == _MEMORY_SECTION and _leb(body, 0)[0] != 1:
             return False
         if section_id == _GLOBAL_SECTION and not _globals_immutable(body):
             return False
@@ -362,6 +368,8 @@ class _Session:
     def instantiate(self, ctx: Ctx, module: wasmtime.Module) -> wasmtime.Instance:
         """A fresh instance of ``module``, its imports pre-linked to the ABI host functions
         (which act on the innermost active session, this one)."""
+        if self.pool is not None:
+            self.pool.created += 1  # every instance stays in the pool's store until it goes
         try:
             return _PRE[id(module)].instantiate(ctx)
         except wasmtime.WasmtimeError as exc:
@@ -381,8 +389,6 @@ class _Session:
             self.instances[contract_id] = reused
             return reused
         instance = self.instantiate(ctx, module)
-        if self.pool is not None:
-            self.pool.created += 1
         exports, memory = _exports(ctx, instance)
         grow = (len(image) - memory.data_len(ctx)) // PAGE_SIZE
         if grow > 0 and not memory.grow(ctx, grow):
