@@ -14,11 +14,12 @@ import wasmtime
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
+from duskspec.crypto.merkle_blake3 import PAGE_SIZE
 from duskspec.runtime.vm import machine
 from duskspec.runtime.vm.abi import Metadata
 from duskspec.runtime.vm.contracts import bytecode
 from duskspec.runtime.vm.errors import VmError
-from duskspec.runtime.vm.state import VmState, recompute_root
+from duskspec.runtime.vm.state import VmState, dirty_pages, recompute_root
 from properties.test_vm_props import SETTLEMENT, STATE, WORLD, Step, steps
 from support.vm_world import CONFIG, OWNER, u32
 
@@ -149,3 +150,28 @@ def test_resettable_reads_the_instance_state_a_module_declares(extra: str, expec
 @pytest.mark.parametrize("name", ["counter", "ledger", "token", "settlement"])
 def test_the_example_contracts_are_resettable(name: str) -> None:
     assert machine.resettable(bytecode(name))
+
+
+@given(
+    old_pages=st.integers(0, 3),
+    grown=st.integers(0, 2),
+    writes=st.lists(st.tuples(st.integers(0, 5 * PAGE_SIZE - 1), st.integers(0, 255)), max_size=4),
+)
+def test_dirty_pages_equals_a_copying_page_comparison(
+    old_pages: int, grown: int, writes: list[tuple[int, int]]
+) -> None:
+    """M2 as ``dirty_pages`` computes it in place equals comparing copied pages (a page past
+    the old memory compares with zeros)."""
+    old = bytes(old_pages * PAGE_SIZE)
+    new = bytearray(old + bytes(grown * PAGE_SIZE))
+    for at, value in writes:
+        if at < len(new):
+            new[at] = value
+    expected = tuple(
+        index
+        for index in range(len(new) // PAGE_SIZE)
+        if bytes(new[index * PAGE_SIZE : (index + 1) * PAGE_SIZE])
+        != (old[index * PAGE_SIZE : (index + 1) * PAGE_SIZE] or bytes(PAGE_SIZE))
+    )
+    assert dirty_pages(old, bytes(new)) == expected
+    event(f"{len(expected)} dirty")

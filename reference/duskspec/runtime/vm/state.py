@@ -113,14 +113,16 @@ _ZERO_PAGE = bytes(PAGE_SIZE)
 
 def dirty_pages(old: bytes, new: bytes) -> tuple[int, ...]:
     """Indices of the pages of ``new`` that differ from ``old`` (pages past the end of
-    ``old`` count as zero pages, as freshly grown memory is). Byte slices, not memoryviews:
-    comparing two memoryviews goes element by element, 25x slower than copying the page and
-    comparing with ``memcmp``."""
+    ``old`` count as zero pages, as freshly grown memory is). Each page is compared in place
+    with ``bytes.startswith`` (a ``memcmp``; comparing two memoryviews with ``!=`` goes
+    element by element, and slicing copies both pages)."""
     dirty = []
+    view = memoryview(new)
     for index in range(len(new) // PAGE_SIZE):
         start = index * PAGE_SIZE
-        before = old[start : start + PAGE_SIZE] if start < len(old) else _ZERO_PAGE
-        if new[start : start + PAGE_SIZE] != before:
+        page = view[start : start + PAGE_SIZE]
+        same = old.startswith(page, start) if start < len(old) else _ZERO_PAGE.startswith(page)
+        if not same:
             dirty.append(index)
     return tuple(dirty)
 
