@@ -92,6 +92,9 @@ class VmState:
             return NotImplemented
         return self.contracts == other.contracts and self.tree == other.tree
 
+    def __hash__(self) -> int:
+        return hash(self.contracts)  # equal states have equal contracts
+
 
 def fold_stale(tree: StateTree, stale: tuple[Hash32, ...], state: VmState) -> StateTree:
     """``tree`` with the stale contracts' leaves set, exactly as inserting each put in order
