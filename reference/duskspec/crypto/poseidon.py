@@ -251,12 +251,15 @@ def _hades(state: list[int]) -> list[int]:
         s = _full_round(c, mds, s, r)
     s0, s1, s2, s3, s4 = (x + k for x, k in zip(s, first, strict=True))
     for u0, u1, u2, u3, w0, w1, w2, w3, n, b in rounds:
-        s4 = _quintic(s4, r) + b
+        x = s4 % r
+        x2 = x * x % r
+        s4 = x2 * x2 % r * x % r + b
+        # s0..s3 are left unreduced (a sum of at most 60 products): one reduction a round.
         s0, s1, s2, s3, s4 = (
-            (s0 + u0 * s4) % r,
-            (s1 + u1 * s4) % r,
-            (s2 + u2 * s4) % r,
-            (s3 + u3 * s4) % r,
+            s0 + u0 * s4,
+            s1 + u1 * s4,
+            s2 + u2 * s4,
+            s3 + u3 * s4,
             (w0 * s0 + w1 * s1 + w2 * s2 + w3 * s3 + n * s4) % r,
         )
     s = _dense(last, (s0, s1, s2, s3, _quintic(s4, r)), r)  # the last partial round
