@@ -50,6 +50,16 @@ _ENGINES: dict[int, wasmtime.Engine] = {}
 _IMPORT_NAMES: dict[int, tuple[str, ...]] = {}
 #: Compiled modules by ``(engine, BLAKE3(bytecode))`` (D3: compiled once, reused by every call).
 _MODULES: dict[tuple[int, Hash32], wasmtime.Module] = {}
+#: Each cached module's pre-linked instantiation (imports resolved once, V1).
+_PRE: dict[int, wasmtime.InstancePre] = {}
+#: Each cached module's exported functions of the entry type ``fn(u32) -> u32``.
+_ENTRIES: dict[int, frozenset[str]] = {}
+#: One linker per engine: the ABI host functions, defined once and shared by every store.
+_LINKERS: dict[int, wasmtime.Linker] = {}
+#: The sessions running, innermost last: a host function acts on the innermost one.
+_ACTIVE: list[_Session] = []
+#: Modules whose only instance state is their memory (V2, :func:`resettable`).
+_RESETTABLE: dict[int, bool] = {}
 
 
 def engine(config: VmConfig) -> wasmtime.Engine:
@@ -57,6 +67,27 @@ def engine(config: VmConfig) -> wasmtime.Engine:
     if key not in _ENGINES:
         _ENGINES[key] = wasmtime.Engine(_engine_config(config))
     return _ENGINES[key]
+
+
+def _dispatch(name: str) -> Callable[..., Any]:
+    """The host function ``name`` as the linker holds it: it runs ``host_<name>`` of the
+    innermost active session (a store-independent function, created once per engine)."""
+
+    def host(ctx: Ctx, *args: int) -> Any:
+        return getattr(_ACTIVE[-1], f"host_{name}")(ctx, *args)
+
+    return host
+
+
+def linker(eng: wasmtime.Engine) -> wasmtime.Linker:
+    """V1: the engine's linker with every ABI import defined, built once."""
+    key = id(eng)
+    if key not in _LINKERS:
+        new = wasmtime.Linker(eng)
+        for name in abi.IMPORTS:
+            new.define_func(abi.IMPORT_MODULE, name, _IMPORT_TYPES[name], _dispatch(name), True)
+        _LINKERS[key] = new
+    return _LINKERS[key]
 
 
 _VALTYPES = {"i32": wasmtime.ValType.i32, "i64": wasmtime.ValType.i64}
@@ -91,6 +122,88 @@ def _sections(bytecode: bytes) -> list[int]:
 
 
 _START_SECTION = 8
+_MEMORY_SECTION = 5
+_GLOBAL_SECTION = 6
+#: Sections that give an instance no state beyond its memories and globals: custom, type,
+#: import, function, memory, global, export, code, data. Not: tables (4), the start function
+#: (8), element segments (9), the data count that ``memory.init`` and ``data.drop`` need
+#: (12), and any section of a later proposal.
+_PLAIN_SECTIONS = frozenset({0, 1, 2, 3, 5, 6, 7, 10, 11})
+_SIMPLE_VALTYPES = (0x7F, 0x7E, 0x7D, 0x7C, 0x7B, 0x70, 0x6F)
+#: Immediate bytes of the constant-expression opcodes with fixed-size immediates.
+_FIXED_IMMEDIATES = {
+    0x43: 4,
+    0x44: 8,
+    0xD0: 1,
+    0x6A: 0,
+    0x6B: 0,
+    0x6C: 0,
+    0x7C: 0,
+    0x7D: 0,
+    0x7E: 0,
+}
+#: Opcodes followed by one LEB128 immediate (i32.const, i64.const, global.get, ref.func).
+_LEB_IMMEDIATES = (0x41, 0x42, 0x23, 0xD2)
+
+
+def _leb(data: bytes, pos: int) -> tuple[int, int]:
+    """An unsigned LEB128 at ``pos``: its value and the position after it."""
+    value, shift = 0, 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, pos
+
+
+def _section_bodies(bytecode: bytes) -> list[tuple[int, bytes]]:
+    """The module's sections as ``(id, body)``."""
+    sections = []
+    pos = 8
+    while pos < len(bytecode):
+        section_id = bytecode[pos]
+        size, pos = _leb(bytecode, pos + 1)
+        sections.append((section_id, bytecode[pos : pos + size]))
+        pos += size
+    return sections
+
+
+def _globals_immutable(body: bytes) -> bool:
+    """Every global of a global section is immutable (``False`` for anything unusual)."""
+    count, pos = _leb(body, 0)
+    for _ in range(count):
+        if body[pos] not in _SIMPLE_VALTYPES or body[pos + 1] != 0:
+            return False
+        pos += 2
+        while body[pos] != 0x0B:  # the constant expression, up to its ``end``
+            opcode = body[pos]
+            if opcode in _LEB_IMMEDIATES:
+                _, pos = _leb(body, pos + 1)
+            elif opcode in _FIXED_IMMEDIATES:
+                pos += 1 + _FIXED_IMMEDIATES[opcode]
+            else:
+                return False
+        pos += 1
+    return True
+
+
+def resettable(bytecode: bytes) -> bool:
+    """V2: an instance of this module holds no state but its one memory (no second memory,
+    no mutable global, no table, no element segment, no data count), so resetting that
+    memory to an image makes it indistinguishable from a fresh instance loaded from that
+    image. Validated bytecode only; anything this parser does not recognise counts as not
+    resettable."""
+    for section_id, body in _section_bodies(bytecode):
+        if section_id not in _PLAIN_SECTIONS:
+            return False
+        if section_id == _MEMORY_SECTION and _leb(body, 0)[0] != 1:
+            return False
+        if section_id == _GLOBAL_SECTION and not _globals_immutable(body):
+            return False
+    return True
+
 
 #: The type of each host import, built once.
 _IMPORT_TYPES = {name: _functype(*types) for name, types in abi.IMPORTS.items()}
@@ -131,6 +244,13 @@ def compile_module(bytecode: bytes, config: VmConfig) -> wasmtime.Module:
     _check_abi(module)
     _MODULES[key] = module
     _IMPORT_NAMES[id(module)] = tuple(imp.name or "" for imp in module.imports)
+    _PRE[id(module)] = linker(eng).instantiate_pre(module)
+    _RESETTABLE[id(module)] = resettable(bytes(bytecode))
+    _ENTRIES[id(module)] = frozenset(
+        e.name
+        for e in module.exports
+        if isinstance(e.type, wasmtime.FuncType) and _signature(e.type) == _ENTRY_SIGNATURE
+    )
     return module
 
 
@@ -191,6 +311,10 @@ class _Loaded:
     memory: wasmtime.Memory
     argbuf: int
     exports: dict[str, Any]
+    #: The exported functions of the entry type (from the module, checked once).
+    entries: frozenset[str] = frozenset()
+    #: The module it is an instance of (``None``: never reused).
+    module: wasmtime.Module | None = None
 
 
 @dataclass
@@ -216,12 +340,12 @@ class _Session:
     stack: list[_Frame] = field(default_factory=list)
     #: The error a host function failed the running frame with (read when its trap lands).
     failure: VmError | None = None
-    #: The host functions, by import name, created when a module first needs one.
-    funcs: dict[str, wasmtime.Func] = field(default_factory=dict)
     #: Contracts being deployed: bytecode by id (not yet in ``state``).
     pending: dict[Hash32, ContractState] = field(default_factory=dict)
     #: The native (Python) contracts and their state: a ``native.NativeHost`` or None.
     native: Any = None
+    #: The instance pool this session's store belongs to (``None``: a private store).
+    pool: _Pool | None = None
 
     # -- gas ----------------------------------------------------------------------------
 
@@ -245,16 +369,13 @@ class _Session:
     def contract(self, contract_id: Hash32) -> ContractState | None:
         return self.pending.get(contract_id) or self.state.get(contract_id)
 
-    def func(self, name: str) -> wasmtime.Func:
-        if name not in self.funcs:
-            host = getattr(self, f"host_{name}")
-            self.funcs[name] = wasmtime.Func(self.store, _IMPORT_TYPES[name], host, True)
-        return self.funcs[name]
-
     def instantiate(self, ctx: Ctx, module: wasmtime.Module) -> wasmtime.Instance:
-        imports = [self.func(name) for name in _IMPORT_NAMES[id(module)]]
+        """A fresh instance of ``module``, its imports pre-linked to the ABI host functions
+        (which act on the innermost active session, this one)."""
+        if self.pool is not None:
+            self.pool.created += 1  # every instance stays in the pool's store until it goes
         try:
-            return wasmtime.Instance(ctx, module, imports)
+            return _PRE[id(module)].instantiate(ctx)
         except wasmtime.WasmtimeError as exc:
             raise VmError("runtime.vm_memory_limit", str(exc).splitlines()[0]) from exc
 
@@ -265,15 +386,21 @@ class _Session:
         contract = self.contract(contract_id)
         if contract is None:
             raise VmError("runtime.vm_unknown_contract", contract_id.hex())
-        instance = self.instantiate(ctx, compile_module(contract.bytecode, self.config))
-        exports, memory = _exports(ctx, instance)
+        module = compile_module(contract.bytecode, self.config)
         image = self.base.get(contract_id, contract.memory)
+        reused = self.pool.take(ctx, contract_id, module, image) if self.pool else None
+        if reused is not None:
+            self.instances[contract_id] = reused
+            return reused
+        instance = self.instantiate(ctx, module)
+        exports, memory = _exports(ctx, instance)
         grow = (len(image) - memory.data_len(ctx)) // PAGE_SIZE
         if grow > 0 and not memory.grow(ctx, grow):
             raise VmError("runtime.vm_memory_limit", "the committed memory exceeds the limit")
         if image:
             _write(ctx, memory, image, 0)
-        loaded = _Loaded(instance, memory, _argbuf(ctx, exports, memory), exports)
+        argbuf = _argbuf(ctx, exports, memory)
+        loaded = _Loaded(instance, memory, argbuf, exports, _ENTRIES[id(module)], module)
         self.instances[contract_id] = loaded
         return loaded
 
@@ -327,7 +454,7 @@ class _Session:
             return bytes(self.native.run(self, ctx, contract_id, name, argument, limit))
         loaded = self.load(ctx, contract_id)
         func = loaded.exports.get(name)
-        if not isinstance(func, wasmtime.Func) or _signature(func.type(ctx)) != _ENTRY_SIGNATURE:
+        if not isinstance(func, wasmtime.Func) or name not in loaded.entries:
             raise VmError("runtime.vm_unknown_function", f"no function {name}(u32) -> u32")
         memory, argbuf = loaded.memory, loaded.argbuf
         _write(ctx, memory, argument, argbuf)
@@ -520,12 +647,73 @@ def _argbuf(ctx: Ctx, exports: dict[str, Any], memory: wasmtime.Memory) -> int:
     return address
 
 
+@dataclass
+class _Pool:
+    """V2: a store kept across top-level calls with the instances of resettable modules, by
+    contract, so a call reuses an instance (its memory reset to the committed image) instead
+    of creating a store, an instance and a fresh memory. A store frees nothing until it is
+    dropped, so a pool is replaced after :data:`POOL_INSTANCES` instantiations."""
+
+    store: wasmtime.Store
+    idle: dict[Hash32, _Loaded] = field(default_factory=dict)
+    created: int = 0
+    reused: int = 0
+
+    def take(
+        self, ctx: Ctx, contract_id: Hash32, module: wasmtime.Module, image: bytes
+    ) -> _Loaded | None:
+        """The idle instance of ``contract_id`` with its whole memory set to ``image``, if it
+        is of ``module`` and its memory has exactly the image's size (a memory cannot
+        shrink); else ``None``."""
+        loaded = self.idle.pop(contract_id, None)
+        if loaded is None or loaded.module is not module or not image:
+            return None
+        if loaded.memory.data_len(ctx) != len(image):
+            return None
+        _write(ctx, loaded.memory, image, 0)
+        self.reused += 1
+        return loaded
+
+    def release(self, session: _Session) -> None:
+        """Take back the session's instances of resettable modules."""
+        for contract_id, loaded in session.instances.items():
+            if loaded.module is not None and _RESETTABLE[id(loaded.module)]:
+                self.idle[contract_id] = loaded
+
+
+#: Instantiations after which a pool's store is replaced.
+POOL_INSTANCES = 64
+#: Whether top-level calls use the pools (tests compare both ways).
+POOLING = True
+_POOLS: dict[VmConfig, _Pool] = {}
+
+
+def _pool(config: VmConfig) -> _Pool:
+    pool = _POOLS.get(config)
+    if pool is None or pool.created >= POOL_INSTANCES:
+        store = wasmtime.Store(engine(config))
+        store.set_limits(memory_size=config.max_memory_bytes)
+        pool = _POOLS[config] = _Pool(store)
+    return pool
+
+
 def _open_session(state: VmState, config: VmConfig, metadata: Metadata, fuel: int) -> _Session:
     abi.check_metadata(metadata)
-    store = wasmtime.Store(engine(config))
-    store.set_limits(memory_size=config.max_memory_bytes)
+    # A session opened inside another (a host function calling the VM) gets its own store.
+    pool = _pool(config) if POOLING and not _ACTIVE else None
+    if pool is not None:
+        store = pool.store
+    else:
+        store = wasmtime.Store(engine(config))
+        store.set_limits(memory_size=config.max_memory_bytes)
     store.set_fuel(fuel)
-    return _Session(state, config, metadata, store)
+    return _Session(state, config, metadata, store, pool=pool)
+
+
+def _close_session(session: _Session) -> None:
+    _ACTIVE.pop()
+    if session.pool is not None:
+        session.pool.release(session)
 
 
 def _commit(session: _Session) -> VmState:
@@ -565,14 +753,18 @@ def call(
     if state.get(inp.contract) is None:
         raise VmError("runtime.vm_unknown_contract", inp.contract.hex(), 0)
     session = _open_session(state, config, inp.metadata, inp.gas_limit)
+    _ACTIVE.append(session)
     try:
         output = session.invoke(
             session.store, inp.contract, inp.function, inp.argument, inp.gas_limit
         )
+        spent = inp.gas_limit - session.fuel()
+        new_state = _commit(session)
     except VmError as error:
         raise error.with_gas(inp.gas_limit) from None
-    spent = inp.gas_limit - session.fuel()
-    return _commit(session), CallResult(output, spent, tuple(session.events))
+    finally:
+        _close_session(session)
+    return new_state, CallResult(output, spent, tuple(session.events))
 
 
 def deploy(
@@ -590,6 +782,7 @@ def deploy(
     if charge > inp.gas_limit:
         raise VmError("runtime.vm_out_of_gas", f"deploying costs {charge}", inp.gas_limit)
     session = _open_session(state, config, inp.metadata, inp.gas_limit - charge)
+    _ACTIVE.append(session)
     try:
         fresh = _fresh_memory(session, module)
         session.pending[contract_id] = ContractState(
@@ -598,10 +791,13 @@ def deploy(
         session.base[contract_id] = fresh
         if inp.init_argument is not None:
             _run_init(session, contract_id, inp.init_argument, inp.gas_limit - charge)
+        spent = inp.gas_limit - session.fuel()
+        new_state = _commit(session)
     except VmError as error:
         raise error.with_gas(inp.gas_limit) from None
-    spent = inp.gas_limit - session.fuel()
-    return _commit(session), DeployResult(contract_id, spent, tuple(session.events))
+    finally:
+        _close_session(session)
+    return new_state, DeployResult(contract_id, spent, tuple(session.events))
 
 
 def _fresh_memory(session: _Session, module: wasmtime.Module) -> bytes:
