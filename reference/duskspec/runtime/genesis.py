@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -497,7 +498,9 @@ def _metadata(state: RuntimeState, sender: bytes | None = None) -> Metadata:
     return Metadata(state.config.chain_id, state.height, public)
 
 
-def _open(state: RuntimeState, metadata: Metadata, fuel: int) -> machine._Session:
+def _open(
+    state: RuntimeState, metadata: Metadata, fuel: int
+) -> AbstractContextManager[machine._Session]:
     return native.open_session(state.vm, NativeHost(CONTRACTS, state), metadata, fuel, VM_CONFIG)
 
 
@@ -557,23 +560,23 @@ def _call(session: machine._Session, tx: Transaction) -> str | None:
 def execute(state: RuntimeState, tx: Transaction) -> tuple[RuntimeState, Receipt]:
     """X1-X3: one transaction in one VM session (the given state is never changed)."""
     contract, function, argument, tx_id, sender = _entry(tx)
-    session = _open(state, _metadata(state, sender), tx.gas_limit)
-    _invoke(session, contract, function, argument)
-    error = _call(session, tx)
-    gas_spent = tx.gas_limit - session.fuel()
-    session.store.set_fuel(NODE_GAS)
-    _invoke(session, TRANSFER_CONTRACT, "refund", encoding.encode_u64(gas_spent))
-    receipt = Receipt(tx_id, gas_spent, tuple(session.events), error)
-    return _close(session), receipt
+    with _open(state, _metadata(state, sender), tx.gas_limit) as session:
+        _invoke(session, contract, function, argument)
+        error = _call(session, tx)
+        gas_spent = tx.gas_limit - session.fuel()
+        session.store.set_fuel(NODE_GAS)
+        _invoke(session, TRANSFER_CONTRACT, "refund", encoding.encode_u64(gas_spent))
+        receipt = Receipt(tx_id, gas_spent, tuple(session.events), error)
+        return _close(session), receipt
 
 
 def node_calls(state: RuntimeState, calls: Sequence[tuple[Hash32, str, bytes]]) -> RuntimeState:
     """Node-only calls (the block's end: reward, slashes, update_root) in one session, in
     order; a refusal raises its stable code and the state is unchanged."""
-    session = _open(state, _metadata(state), NODE_GAS)
-    for contract, name, argument in calls:
-        _invoke(session, contract, name, argument)
-    return _close(session)
+    with _open(state, _metadata(state), NODE_GAS) as session:
+        for contract, name, argument in calls:
+            _invoke(session, contract, name, argument)
+        return _close(session)
 
 
 def call(
@@ -581,10 +584,10 @@ def call(
 ) -> tuple[RuntimeState, machine.CallResult]:
     """A top-level call of any contract, wasm or genesis, outside a transaction (queries,
     tests). A failure raises its VmError (a genesis refusal: its stable code)."""
-    session = _open(state, _metadata(state), gas_limit)
-    output = _invoke(session, contract, name, argument)
-    result = machine.CallResult(output, gas_limit - session.fuel(), tuple(session.events))
-    return _close(session), result
+    with _open(state, _metadata(state), gas_limit) as session:
+        output = _invoke(session, contract, name, argument)
+        result = machine.CallResult(output, gas_limit - session.fuel(), tuple(session.events))
+        return _close(session), result
 
 
 def deploy(state: RuntimeState, inp: machine.DeployInput) -> tuple[RuntimeState, Hash32]:

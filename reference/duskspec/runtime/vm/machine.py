@@ -15,7 +15,8 @@ folded back into the state and only the dirty pages are rehashed.
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -714,6 +715,20 @@ def _close_session(session: _Session) -> None:
     _ACTIVE.pop()
     if session.pool is not None:
         session.pool.release(session)
+
+
+@contextmanager
+def active_session(
+    state: VmState, config: VmConfig, metadata: Metadata, fuel: int
+) -> Iterator[_Session]:
+    """A session that host functions act on (the innermost active one) while the block
+    runs; closed, and its pooled instances taken back, however the block ends."""
+    session = _open_session(state, config, metadata, fuel)
+    _ACTIVE.append(session)
+    try:
+        yield session
+    finally:
+        _close_session(session)
 
 
 def _commit(session: _Session) -> VmState:

@@ -28,7 +28,8 @@ their functions and their state. Their state is committed into the state root by
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -185,13 +186,14 @@ class NativeFrame:
 # --- sessions with native contracts ----------------------------------------------------------
 
 
+@contextmanager
 def open_session(
     state: VmState, host: NativeHost, metadata: Metadata, fuel: int, config: VmConfig
-) -> machine._Session:
-    """A VM session whose native contracts are ``host``'s."""
-    session = machine._open_session(state, config, metadata, fuel)
-    session.native = host
-    return session
+) -> Iterator[machine._Session]:
+    """A VM session whose native contracts are ``host``'s, active while the block runs."""
+    with machine.active_session(state, config, metadata, fuel) as session:
+        session.native = host
+        yield session
 
 
 def invoke(session: machine._Session, contract: Hash32, name: str, argument: bytes) -> bytes:
