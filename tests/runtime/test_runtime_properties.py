@@ -202,6 +202,19 @@ def _run(actions: list[tuple], spend=execute_phoenix, record: bool = False) -> N
 
 
 @given(ACTIONS)
+@example(  # every outcome test_streams_reach_each_outcome asks for, whatever the profile draws
+    [
+        ("phoenix", "tampered"),  # before any spend, so the proof is what fails
+        ("phoenix", "root"),
+        ("phoenix", "valid"),
+        ("phoenix", "duplicate"),
+        ("moon", 0, 1, 5, 1, MOONLIGHT_GAS),
+        ("moon", 0, 1, 10**15, 0, MOONLIGHT_GAS),
+        ("convert", 0, 7, 1),
+        ("block", 0, 10**12, None),
+        ("block", 1_000, 0, None),
+    ]
+)
 @example([("phoenix", "valid"), ("moon", 0, 1, 5, 0, MOONLIGHT_GAS), ("phoenix", "valid")])
 @example(
     [("stake", 0, stake_contract.StakeOp.STAKE, 4_000, 0), ("moon", 1, 0, 60_000_000, 0, 6_000_000)]
