@@ -1,5 +1,5 @@
 """A node's ledger: the runtime state behind consensus, the mempool and the transaction topic
-(spec/node.md).
+(spec/node.md; rules cited below are its rules).
 
 :class:`Chain` is the part of :class:`duskspec.node.ProvisionerNode` that carries state. It
 holds the runtime state after every non-final block (and after the last final one), the
@@ -7,7 +7,7 @@ mempool, and what the node saw happen to transactions. :func:`execution` binds t
 consensus context's state transition (:class:`duskspec.consensus.execution.Execution`) to
 the state after the round's tip; :func:`on_accepted` applies an accepted block, prunes the
 mempool and finalizes states; :func:`on_reverted` drops the state of a block fork choice
-reverted (rule N4.3).
+reverted (rule 4.3).
 
 Pure functions over frozen values. Two module-level memos (:data:`_EXECUTED`,
 :data:`_CHECKED`) remember pure results by their inputs (a block on a state root, a
@@ -38,17 +38,17 @@ from duskspec.types import Hash32
 
 #: Kadcast topic of a transaction (Dusk's ``Tx`` topic, spec/sources.md §2).
 TOPIC_TX = 10
-#: Rule N2.2: the smallest gas limit the mempool admits (Dusk's ``min_gas_limit``).
+#: Rule 2.2: the smallest gas limit the mempool admits (Dusk's ``min_gas_limit``).
 MIN_GAS_LIMIT = 150_000
-#: Rule N2.4: transactions a mempool holds at most.
+#: Rule 2.4: transactions a mempool holds at most.
 MEMPOOL_CAPACITY = 10_000
-#: Rule N2.5: an entry older than this (virtual ms) leaves the mempool at the next block.
+#: Rule 2.5: an entry older than this (virtual ms) leaves the mempool at the next block.
 MEMPOOL_EXPIRY_MS = 3 * 3600 * 1000
-#: Rule N2.1: how far ahead of the account's next nonce a held transaction may be.
+#: Rule 2.1: how far ahead of the account's next nonce a held transaction may be.
 MAX_NONCE_GAP = 64
 
 
-# --- the transaction topic (rule N1) ---------------------------------------------------------
+# --- the transaction topic (spec/node.md §1) ---------------------------------------------------------
 
 
 def _version() -> bytes:
@@ -57,7 +57,7 @@ def _version() -> bytes:
 
 
 def encode_tx_frame(tx: rt.Transaction) -> bytes:
-    """N1.1: ``version ‖ topic 10 ‖ block entry`` (the entry of
+    """Rule 1.1: ``version ‖ topic 10 ‖ block entry`` (the entry of
     :func:`duskspec.runtime.block.encode_transaction`)."""
     return _version() + encoding.encode_u8(TOPIC_TX) + rt.encode_transaction(tx)
 
@@ -67,7 +67,7 @@ def is_tx_frame(frame: bytes) -> bool:
 
 
 def decode_tx_frame(frame: bytes) -> tuple[rt.Transaction, bytes]:
-    """N1.2: the transaction and its entry bytes, strictly."""
+    """Rule 1.2: the transaction and its entry bytes, strictly."""
     if frame[:5] != _version():
         raise NodeError("node.tx_version", frame[:5].hex())
     entry = frame[6:]
@@ -83,7 +83,7 @@ def tx_id(tx: rt.Transaction) -> bytes:
 
 
 def spend_ids(tx: rt.Transaction) -> tuple[bytes, ...]:
-    """N2.3: Phoenix nullifiers; an account transaction's (sender, nonce)."""
+    """Rule 2.3: Phoenix nullifiers; an account transaction's (sender, nonce)."""
     if isinstance(tx, PhoenixTx):
         return tuple(b"n" + nf.to_bytes(32, "little") for nf in tx.nullifiers)
     return (b"a" + _sender(tx) + encoding.encode_u64(tx.nonce),)
@@ -93,7 +93,7 @@ def _sender(tx: MoonlightTx | StakeTx) -> bytes:
     return tx.sender if isinstance(tx, MoonlightTx) else tx.account
 
 
-# --- the mempool (rule N2) -------------------------------------------------------------------
+# --- the mempool (§2) -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ class Mempool:
 
 
 def admission_check(state: RuntimeState, tx: rt.Transaction) -> str:
-    """N2.1: ``"ok"`` if the transaction executes on ``state``; ``"future"`` if its only
+    """Rule 2.1: ``"ok"`` if the transaction executes on ``state``; ``"future"`` if its only
     fault is an account nonce ahead of the next one (by at most :data:`MAX_NONCE_GAP`);
     otherwise the runtime's error code."""
     key = (state.root(), rt.encode_transaction(tx))
@@ -145,7 +145,7 @@ def _admission_check(state: RuntimeState, tx: rt.Transaction) -> str:
 def admit(
     pool: Mempool, state: RuntimeState, tx: rt.Transaction, entry: bytes, now: int
 ) -> tuple[Mempool, tuple[bytes, ...]]:
-    """N2.1-N2.4: the mempool with ``tx`` in it and the ids it pushed out, or a
+    """Rules 2.1-2.4: the mempool with ``tx`` in it and the ids it pushed out, or a
     :class:`NodeError` (the mempool unchanged)."""
     identifier = tx_id(tx)
     if identifier in pool.ids():
@@ -175,7 +175,7 @@ def admit(
 def pack(
     pool: Mempool, state: RuntimeState, gas_limit: int, max_transactions: int
 ) -> tuple[Entry, ...]:
-    """N3.1: the candidate's transactions: highest gas price first (earliest arrival among
+    """Rule 3.1: the candidate's transactions: highest gas price first (earliest arrival among
     equals), an account's transactions in nonce order, each executing on the state the ones
     before it left, their gas limits within the block gas limit; a transaction that fails is
     left out."""
@@ -202,7 +202,7 @@ def pack(
     return tuple(chosen)
 
 
-# --- the chain of states (rules N3-N4) --------------------------------------------------------
+# --- the chain of states (§3-§4) --------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -265,7 +265,7 @@ def supply(state: RuntimeState) -> int:
 
 
 def runtime_block(block: ConsensusBlock, params: ConsensusParams) -> rt.Block:
-    """N3.2: the runtime block of a consensus block: its decoded transactions, the height's
+    """Rule 3.2: the runtime block of a consensus block: its decoded transactions, the height's
     emission, and the generator's reward (its fixed and extra shares of the emission; the
     rest, and the fees, are burnt by :func:`duskspec.runtime.block.apply_block`)."""
     header = block.header
@@ -283,7 +283,7 @@ def runtime_block(block: ConsensusBlock, params: ConsensusParams) -> rt.Block:
 def execute_block(
     state: RuntimeState, block: ConsensusBlock, params: ConsensusParams
 ) -> tuple[RuntimeState, rt.BlockResult]:
-    """N3.2: apply ``block`` on ``state`` (memoized by state root and block hash)."""
+    """Rule 3.2: apply ``block`` on ``state`` (memoized by state root and block hash)."""
     key = (state.root(), block.hash)
     known = _EXECUTED.get(key)
     if known is None:
@@ -316,7 +316,7 @@ def _execute(chain: Chain, tip: Tip, params: ConsensusParams, block: ConsensusBl
 
 
 def execution(chain: Chain, tip: Tip, params: ConsensusParams, generator: bytes) -> Execution:
-    """The consensus context's state transition on the state after ``tip`` (rule 13.1)."""
+    """The consensus context's state transition on the state after ``tip`` (spec/consensus.md rule 13.1)."""
     return Execution(
         functools.partial(_propose, chain, tip, params, generator),
         functools.partial(_execute, chain, tip, params),
@@ -346,7 +346,7 @@ def on_accepted(
     params: ConsensusParams,
     now: int,
 ) -> Chain:
-    """N4.1-N4.2: apply an accepted block on its parent's state (its header must carry the
+    """Rules 4.1-4.2: apply an accepted block on its parent's state (its header must carry the
     outcome), drop what it spent from the mempool, and finalize the states of the blocks
     rolling finality made final."""
     state, result = execute_block(state_at(chain, parent), block, params)
@@ -377,7 +377,7 @@ def _txs(block: ConsensusBlock) -> tuple[rt.Transaction, ...]:
 def _prune(
     pool: Mempool, state: RuntimeState, included: frozenset[bytes], now: int
 ) -> tuple[Mempool, tuple[tuple[bytes, str], ...]]:
-    """N4.1: included transactions leave; so do transactions whose spend ids the state now
+    """Rule 4.1: included transactions leave; so do transactions whose spend ids the state now
     holds spent (``node.spent``) and entries past their expiry (``node.expired``)."""
     kept: list[Entry] = []
     dropped: list[tuple[bytes, str]] = []
@@ -400,7 +400,7 @@ def _spent(state: RuntimeState, tx: rt.Transaction) -> bool:
 
 
 def _finalize(chain: Chain, finalized: tuple[tuple[int, Hash32], ...]) -> Chain:
-    """N4.2: each newly final block records its state root and supply; states of blocks
+    """Rule 4.2: each newly final block records its state root and supply; states of blocks
     below the last final one are dropped."""
     if not finalized:
         return chain
@@ -423,7 +423,7 @@ def _finalize(chain: Chain, finalized: tuple[tuple[int, Hash32], ...]) -> Chain:
 
 
 def on_reverted(chain: Chain, block_hash: Hash32, tip: Tip, now: int) -> Chain:
-    """N4.3: fork choice reverted ``block_hash``: its state is dropped (the parent's state,
+    """Rule 4.3: fork choice reverted ``block_hash``: its state is dropped (the parent's state,
     kept, is the common ancestor's) and its transactions are offered to the mempool again."""
     entries = chain.included.get(block_hash, ())
     states = {h: v for h, v in chain.states.items() if h != block_hash}

@@ -1,7 +1,7 @@
 """The transaction workload of ``duskspec simulate --tx-rate R`` (spec/node.md §5).
 
 A seeded stream of transactions in virtual time: ``R`` per virtual second on average, each
-handed to one seeded entry node, which broadcasts it on the transaction topic (rule N1.1).
+handed to one seeded entry node, which broadcasts it on the transaction topic (rule 1.1).
 The genesis state funds :data:`ACCOUNTS` Moonlight accounts and stakes every provisioner
 with its consensus stake. The mix (:func:`Workload.batch`):
 
@@ -115,14 +115,14 @@ class Workload:
 
 
 def expected_supply(genesis_supply: int, height: int, params: ConsensusParams) -> int:
-    """N5.2: genesis supply plus the emission of blocks 1..height."""
+    """Rule 5.2: genesis supply plus the emission of blocks 1..height."""
     return genesis_supply + sum(emission_amount(h, params) for h in range(1, height + 1))
 
 
 def ledger_checks(
     chains: list[Chain], params: ConsensusParams
 ) -> tuple[str, dict[str, Any] | None]:
-    """N5.2-N5.3: ``state_diverged`` if two honest nodes hold different state roots at one
+    """Rules 5.2-5.3: ``state_diverged`` if two honest nodes hold different state roots at one
     final height; ``supply_not_conserved`` if a final block's state holds another supply
     than genesis plus emission; else ``ok``."""
     roots: dict[int, dict[bytes, int]] = {}
@@ -151,7 +151,7 @@ def ledger_checks(
 def transaction_summary(
     workload: Workload, chains: list[Chain], virtual_seconds: float
 ) -> dict[str, Any]:
-    """N5.1: every transaction sent is final (in a final block), rejected with a code (the
+    """Rule 5.1: every transaction sent is final (in a final block), rejected with a code (the
     code most honest nodes gave it), or pending; throughput, fees, rewards, mempool depth."""
     reference = min(chains, key=lambda c: len(c.final))
     final_ids = {i for record in reference.final for i in record.tx_ids}

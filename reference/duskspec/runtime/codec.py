@@ -1,4 +1,4 @@
-"""Strict decoding of a block's transaction entries (spec/runtime.md §12).
+"""Strict decoding of a block's transaction entries (spec/node.md §1).
 
 :func:`duskspec.runtime.block.encode_transaction` writes ``kind u8 ‖ transaction``;
 :func:`decode_transaction` reads exactly that back, and accepts only bytes that re-encode to
@@ -123,7 +123,7 @@ def _read(kind: int, body: bytes, first: bool) -> Transaction:
 
 
 def decode_transaction(data: bytes) -> Transaction:
-    """The transaction whose block entry is exactly ``data`` (rule 12.1)."""
+    """The transaction whose block entry is exactly ``data`` (rule 1.3 of spec/node.md)."""
     if not data:
         raise _malformed("empty entry")
     canonical = [tx for tx in _candidates(data[0], data[1:]) if encode_transaction(tx) == data]
