@@ -18,7 +18,9 @@ as :func:`duskspec.consensus.wire.decode_shared` shares decoding.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from duskspec import encoding
@@ -28,6 +30,7 @@ from duskspec.consensus.execution import Execution, Outcome, check_outcome
 from duskspec.consensus.header_validation import Tip
 from duskspec.consensus.rewards import block_rewards, emission_amount
 from duskspec.consensus.wire import PROTOCOL_VERSION
+from duskspec.crypto import floor
 from duskspec.errors import NodeError, ProtocolError
 from duskspec.runtime import block as rt
 from duskspec.runtime.codec import decode_transaction
@@ -48,7 +51,7 @@ MEMPOOL_EXPIRY_MS = 3 * 3600 * 1000
 MAX_NONCE_GAP = 64
 
 
-# --- the transaction topic (spec/node.md §1) ---------------------------------------------------------
+# --- the transaction topic (spec/node.md §1) ---------------------------------------------
 
 
 def _version() -> bytes:
@@ -287,11 +290,55 @@ def execute_block(
     key = (state.root(), block.hash)
     known = _EXECUTED.get(key)
     if known is None:
-        known = rt.apply_block(state, runtime_block(block, params))
+        known = _timed_apply(state, block, params)
         if len(_EXECUTED) >= MEMO_SIZE:
             _EXECUTED.clear()
         _EXECUTED[key] = known
     return known
+
+
+@dataclass
+class ExecutionMeter:
+    """The execution floor (spec/node.md rule 3.3): CPU seconds of every distinct block's
+    state transition, each timed once where it ran, without the distinct BLS operations
+    inside it (the crypto floor counts those)."""
+
+    blocks: int = 0
+    transactions: int = 0
+    cpu_s: float = 0.0
+
+
+_meter: ExecutionMeter | None = None
+
+
+@contextmanager
+def metering(meter: ExecutionMeter) -> Iterator[ExecutionMeter]:
+    """Count distinct block executions into ``meter``; the memos start empty, so every
+    block of the run is executed (and timed) once in it."""
+    global _meter
+    previous, _meter = _meter, meter
+    _EXECUTED.clear()
+    _CHECKED.clear()
+    try:
+        yield meter
+    finally:
+        _meter = previous
+
+
+def _timed_apply(
+    state: RuntimeState, block: ConsensusBlock, params: ConsensusParams
+) -> tuple[RuntimeState, rt.BlockResult]:
+    crypto = floor._active
+    crypto_before = crypto.cpu_s if crypto is not None else 0.0
+    start = time.process_time()
+    result = rt.apply_block(state, runtime_block(block, params))
+    spent = time.process_time() - start
+    if _meter is not None:
+        inside = (crypto.cpu_s if crypto is not None else 0.0) - crypto_before
+        _meter.cpu_s += spent - inside
+        _meter.blocks += 1
+        _meter.transactions += len(block.payload)
+    return result
 
 
 def _propose(
@@ -316,7 +363,8 @@ def _execute(chain: Chain, tip: Tip, params: ConsensusParams, block: ConsensusBl
 
 
 def execution(chain: Chain, tip: Tip, params: ConsensusParams, generator: bytes) -> Execution:
-    """The consensus context's state transition on the state after ``tip`` (spec/consensus.md rule 13.1)."""
+    """The consensus context's state transition on the state after ``tip``
+    (spec/consensus.md rule 13.1)."""
     return Execution(
         functools.partial(_propose, chain, tip, params, generator),
         functools.partial(_execute, chain, tip, params),

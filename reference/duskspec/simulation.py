@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from duskspec import attack, workload
-from duskspec.chain import genesis_chain
+from duskspec.chain import ExecutionMeter, genesis_chain
+from duskspec.chain import metering as metering_execution
 from duskspec.consensus.constants import DUSK, PRESETS
 from duskspec.consensus.genesis import genesis_tip
 from duskspec.consensus.provisioners import Provisioner, provisioner_set
@@ -121,6 +122,8 @@ class SimulationReport:
     #: With ``tx_rate``: ``ok``, ``state_diverged`` or ``supply_not_conserved`` (rule N5.2).
     ledger_verdict: str = "ok"
     ledger_evidence: dict[str, Any] | None = None
+    #: With ``tx_rate``: CPU seconds of the distinct block executions (spec/node.md 3.3).
+    execution_floor_cpu_seconds: float = 0.0
 
     def summary(self) -> dict[str, Any]:
         fields = dict(vars(self))
@@ -244,8 +247,9 @@ def run(
     phase("consensus")
     cpu_start = time.process_time()
     meter = FloorMeter()
+    executions = ExecutionMeter()
     now = origin
-    with metering(meter):
+    with metering(meter), metering_execution(executions):
         final = 0
         while now < origin + limit_us:
             if stream is not None and final < config.blocks - workload.TAIL_BLOCKS:
@@ -278,6 +282,7 @@ def run(
         bootstrap_cpu_seconds=bootstrap_cpu,
         floor_cpu_seconds=meter.cpu_s,
         floor_operations=meter.summary(),
+        execution_floor_cpu_seconds=executions.cpu_s,
     )
 
 
