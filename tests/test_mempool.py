@@ -79,11 +79,13 @@ def test_admission_refuses_with_codes(genesis: RuntimeState) -> None:
     pool = admit(ledger.Mempool(), genesis, transfer(0, 1, 5))
     assert refusal(pool, genesis, transfer(0, 1, 5)) == "node.tx_known"
     assert refusal(pool, genesis, transfer(1, 1, 5, gas_limit=100_000)) == "node.gas_limit_too_low"
+    far = transfer(1, 2 + ledger.MAX_NONCE_GAP, 5)
     with pytest.raises(NodeError) as info:
-        ledger.admit(pool, genesis, transfer(1, 2 + ledger.MAX_NONCE_GAP, 5), b"", 0)
+        ledger.admit(pool, genesis, far, encode_transaction(far), 0)
     assert (info.value.code, info.value.detail) == ("node.tx_invalid", "runtime.wrong_nonce")
+    rich = transfer(1, 1, 5, value=10**19)
     with pytest.raises(NodeError) as bad:
-        ledger.admit(pool, genesis, transfer(1, 1, 5, value=10**19), b"", 0)
+        ledger.admit(pool, genesis, rich, encode_transaction(rich), 0)
     assert bad.value.detail == "runtime.insufficient_balance"
 
 
@@ -215,3 +217,32 @@ def test_ledger_checks_catch_divergence_and_lost_supply(genesis: RuntimeState) -
     assert workload.ledger_checks([one, other], TINY)[0] == "state_diverged"
     short = dataclasses.replace(base, final=(dataclasses.replace(good, supply=supply - 1),))
     assert workload.ledger_checks([short], TINY)[0] == "supply_not_conserved"
+
+
+def test_the_generator_leaves_out_a_transaction_that_no_longer_executes(
+    genesis: RuntimeState,
+) -> None:
+    _, provisioners = make_provisioners(4, SEED, TINY.minimum_stake)
+    tip = genesis_tip(provisioners)
+    good = transfer(0, 1, 5)
+    forged = dataclasses.replace(transfer(1, 1, 9), signature=transfer(1, 1, 8).signature)
+    pool = admit(ledger.Mempool(), genesis, good)
+    stale = ledger.Entry(
+        forged,
+        encode_transaction(forged),
+        ledger.tx_id(forged),
+        ledger.spend_ids(forged),
+        9,
+        forged.gas_limit,
+        0,
+        pool.seq,
+    )
+    pool = ledger.Mempool((*pool.entries, stale), pool.seq + 1)
+    assert [e.tx for e in ledger.pack(pool, genesis, 10**12, 100, execute=False)] == [forged, good]
+    assert [e.tx for e in ledger.pack(pool, genesis, 10**12, 100)] == [good]
+    chain = dataclasses.replace(ledger.genesis_chain(tip.hash, genesis), mempool=pool)
+    generator = bytes(provisioners[0].public_key)
+    payload, outcome = ledger.execution(chain, tip, TINY, generator).propose(1, 0)
+    assert payload == (encode_transaction(good),)
+    state, result = ledger.execute_payload(genesis, 1, generator, payload, TINY)
+    assert outcome.state_root == result.state_root == state.root()

@@ -9,10 +9,10 @@ the state after the round's tip; :func:`on_accepted` applies an accepted block, 
 mempool and finalizes states; :func:`on_reverted` drops the state of a block fork choice
 reverted (rule 4.3).
 
-Pure functions over frozen values. Two module-level memos (:data:`_EXECUTED`,
-:data:`_CHECKED`) remember pure results by their inputs (a block on a state root, a
-transaction on a state root) so the nodes of one simulation that do the same work share it,
-as :func:`duskspec.consensus.wire.decode_shared` shares decoding.
+Pure functions over frozen values. Module-level memos (:data:`_EXECUTED`, :data:`_CHECKED`,
+:data:`_DECODED`) remember pure results by their inputs (a block on a state root, a
+transaction on a state root, an entry's decoding) so the nodes of one simulation that do
+the same work share it, as :func:`duskspec.consensus.wire.decode_shared` shares decoding.
 """
 
 from __future__ import annotations
@@ -74,7 +74,19 @@ def decode_tx_frame(frame: bytes) -> tuple[rt.Transaction, bytes]:
     if frame[:5] != _version():
         raise NodeError("node.tx_version", frame[:5].hex())
     entry = frame[6:]
-    return decode_transaction(entry), entry
+    return decode_entry(entry)[0], entry
+
+
+def decode_entry(entry: bytes) -> tuple[rt.Transaction, bytes]:
+    """The transaction of a block entry and its id (rule 1.3), memoized by the entry bytes."""
+    known = _DECODED.get(entry)
+    if known is None:
+        tx = decode_transaction(entry)
+        known = (tx, tx_id(tx))
+        if len(_DECODED) >= MEMO_SIZE:
+            _DECODED.clear()
+        _DECODED[entry] = known
+    return known
 
 
 def tx_id(tx: rt.Transaction) -> bytes:
@@ -150,7 +162,7 @@ def admit(
 ) -> tuple[Mempool, tuple[bytes, ...]]:
     """Rules 2.1-2.4: the mempool with ``tx`` in it and the ids it pushed out, or a
     :class:`NodeError` (the mempool unchanged)."""
-    identifier = tx_id(tx)
+    identifier = decode_entry(entry)[1]
     if identifier in pool.ids():
         raise NodeError("node.tx_known", identifier.hex()[:16])
     if tx.gas_limit < MIN_GAS_LIMIT:
@@ -176,29 +188,44 @@ def admit(
 
 
 def pack(
-    pool: Mempool, state: RuntimeState, gas_limit: int, max_transactions: int
+    pool: Mempool,
+    state: RuntimeState,
+    gas_limit: int,
+    max_transactions: int,
+    execute: bool = True,
 ) -> tuple[Entry, ...]:
     """Rule 3.1: the candidate's transactions: highest gas price first (earliest arrival among
     equals), an account's transactions in nonce order, each executing on the state the ones
     before it left, their gas limits within the block gas limit; a transaction that fails is
-    left out."""
+    left out. With ``execute=False`` only the order, nonce and gas rules are applied (the
+    generator's first try, rule 3.1: every entry was admitted on the tip's state)."""
     waiting = sorted(pool.entries, key=lambda e: (-e.gas_price, e.seq))
+    nonces: dict[bytes, int] = {}
     chosen: list[Entry] = []
+    left_out: set[int] = set()
     gas = 0
     progress = True
     while progress and len(chosen) < max_transactions:
         progress = False
         for entry in waiting:
-            if entry in chosen or gas + entry.gas_limit > gas_limit:
+            if entry.seq in left_out or gas + entry.gas_limit > gas_limit:
                 continue
             tx = entry.tx
-            if not isinstance(tx, PhoenixTx) and tx.nonce != state.account(_sender(tx)).nonce + 1:
-                continue
-            try:
-                state, _ = rt.execute(state, tx)
-            except ProtocolError:
-                continue
+            if not isinstance(tx, PhoenixTx):
+                sender = _sender(tx)
+                next_nonce = nonces.get(sender, state.account(sender).nonce) + 1
+                if tx.nonce != next_nonce:
+                    continue
+            if execute:
+                try:
+                    state, _ = rt.execute(state, tx)
+                except ProtocolError:
+                    left_out.add(entry.seq)
+                    continue
+            if not isinstance(tx, PhoenixTx):
+                nonces[_sender(tx)] = tx.nonce
             chosen.append(entry)
+            left_out.add(entry.seq)
             gas += entry.gas_limit
             progress = True
             break
@@ -272,25 +299,39 @@ def runtime_block(block: ConsensusBlock, params: ConsensusParams) -> rt.Block:
     emission, and the generator's reward (its fixed and extra shares of the emission; the
     rest, and the fees, are burnt by :func:`duskspec.runtime.block.apply_block`)."""
     header = block.header
-    transactions = tuple(decode_transaction(entry) for entry in block.payload)
-    shares = block_rewards(header.height, 0, params)
+    return _runtime_block(header.height, bytes(header.generator), block.payload, params)
+
+
+def _runtime_block(
+    height: int, generator: bytes, payload: tuple[bytes, ...], params: ConsensusParams
+) -> rt.Block:
+    transactions = tuple(decode_entry(entry)[0] for entry in payload)
+    shares = block_rewards(height, 0, params)
     reward = shares.generator_fixed + shares.generator_extra
-    return rt.Block(
-        header.height,
-        transactions,
-        emission_amount(header.height, params),
-        ((bytes(header.generator), reward),),
-    )
+    return rt.Block(height, transactions, emission_amount(height, params), ((generator, reward),))
 
 
 def execute_block(
     state: RuntimeState, block: ConsensusBlock, params: ConsensusParams
 ) -> tuple[RuntimeState, rt.BlockResult]:
-    """Rule 3.2: apply ``block`` on ``state`` (memoized by state root and block hash)."""
-    key = (state.root(), block.hash)
+    """Rule 3.2: apply ``block`` on ``state``."""
+    header = block.header
+    return execute_payload(state, header.height, bytes(header.generator), block.payload, params)
+
+
+def execute_payload(
+    state: RuntimeState,
+    height: int,
+    generator: bytes,
+    payload: tuple[bytes, ...],
+    params: ConsensusParams,
+) -> tuple[RuntimeState, rt.BlockResult]:
+    """Apply the runtime block of (height, generator, payload) on ``state``, memoized by
+    those and the state root (the generator's own execution and its validators' share it)."""
+    key = (state.root(), height, generator, payload)
     known = _EXECUTED.get(key)
     if known is None:
-        known = _timed_apply(state, block, params)
+        known = _timed_apply(state, _runtime_block(height, generator, payload, params))
         if len(_EXECUTED) >= MEMO_SIZE:
             _EXECUTED.clear()
         _EXECUTED[key] = known
@@ -319,25 +360,24 @@ def metering(meter: ExecutionMeter) -> Iterator[ExecutionMeter]:
     previous, _meter = _meter, meter
     _EXECUTED.clear()
     _CHECKED.clear()
+    _DECODED.clear()
     try:
         yield meter
     finally:
         _meter = previous
 
 
-def _timed_apply(
-    state: RuntimeState, block: ConsensusBlock, params: ConsensusParams
-) -> tuple[RuntimeState, rt.BlockResult]:
+def _timed_apply(state: RuntimeState, block: rt.Block) -> tuple[RuntimeState, rt.BlockResult]:
     crypto = floor._active
     crypto_before = crypto.cpu_s if crypto is not None else 0.0
     start = time.process_time()
-    result = rt.apply_block(state, runtime_block(block, params))
+    result = rt.apply_block(state, block)
     spent = time.process_time() - start
     if _meter is not None:
         inside = (crypto.cpu_s if crypto is not None else 0.0) - crypto_before
         _meter.cpu_s += spent - inside
         _meter.blocks += 1
-        _meter.transactions += len(block.payload)
+        _meter.transactions += len(block.transactions)
     return result
 
 
@@ -345,16 +385,15 @@ def _propose(
     chain: Chain, tip: Tip, params: ConsensusParams, generator: bytes, height: int, now: int
 ) -> tuple[tuple[bytes, ...], Outcome]:
     state = state_at(chain, tip.hash)
-    chosen = pack(chain.mempool, state, state.config.block_gas_limit, params.max_transactions)
-    shares = block_rewards(height, 0, params)
-    block = rt.Block(
-        height,
-        tuple(e.tx for e in chosen),
-        emission_amount(height, params),
-        ((generator, shares.generator_fixed + shares.generator_extra),),
-    )
-    _, result = rt.apply_block(state, block)
-    return tuple(e.entry for e in chosen), Outcome(result.state_root, result.event_bloom)
+    limits = (state.config.block_gas_limit, params.max_transactions)
+    payload = tuple(e.entry for e in pack(chain.mempool, state, *limits, execute=False))
+    try:
+        _, result = execute_payload(state, height, generator, payload, params)
+    except ProtocolError:
+        # Some transaction no longer executes: pack again, executing each one (rule 3.1).
+        payload = tuple(e.entry for e in pack(chain.mempool, state, *limits))
+        _, result = execute_payload(state, height, generator, payload, params)
+    return payload, Outcome(result.state_root, result.event_bloom)
 
 
 def _execute(chain: Chain, tip: Tip, params: ConsensusParams, block: ConsensusBlock) -> Outcome:
@@ -381,7 +420,7 @@ def on_transaction(chain: Chain, tip: Tip, frame: bytes, now: int) -> Chain:
         pool, pushed = admit(chain.mempool, state_at(chain, tip.hash), tx, entry, now)
     except NodeError as exc:
         code = exc.detail if exc.code == "node.tx_invalid" else exc.code
-        return replace(chain, rejected=(*chain.rejected, (tx_id(tx), code)))
+        return replace(chain, rejected=(*chain.rejected, (decode_entry(entry)[1], code)))
     refused = tuple((i, "node.replaced") for i in pushed)
     return replace(chain, mempool=pool, rejected=(*chain.rejected, *refused))
 
@@ -400,7 +439,7 @@ def on_accepted(
     state, result = execute_block(state_at(chain, parent), block, params)
     check_outcome(block, Outcome(result.state_root, result.event_bloom))
     states = {**chain.states, block.hash: (block.header.height, state)}
-    included = frozenset(tx_id(tx) for tx in runtime_block(block, params).transactions)
+    included = frozenset(decode_entry(entry)[1] for entry in block.payload)
     pool, dropped = _prune(chain.mempool, state, included, now)
     fees = sum(
         r.gas_spent * tx.gas_price for r, tx in zip(result.receipts, _txs(block), strict=True)
@@ -419,7 +458,7 @@ def on_accepted(
 
 
 def _txs(block: ConsensusBlock) -> tuple[rt.Transaction, ...]:
-    return tuple(decode_transaction(entry) for entry in block.payload)
+    return tuple(decode_entry(entry)[0] for entry in block.payload)
 
 
 def _prune(
@@ -456,7 +495,7 @@ def _finalize(chain: Chain, finalized: tuple[tuple[int, Hash32], ...]) -> Chain:
     for height, block_hash in finalized:
         state = state_at(chain, block_hash)
         log = next(entry for entry in chain.accepted_log[::-1] if entry[0] == height)
-        ids = tuple(tx_id(decode_transaction(e)) for e in chain.included.get(block_hash, ()))
+        ids = tuple(decode_entry(e)[1] for e in chain.included.get(block_hash, ()))
         records.append(
             FinalRecord(
                 height, block_hash, state.root(), supply(state), log[1], log[2], log[3], ids
@@ -485,5 +524,8 @@ def on_reverted(chain: Chain, block_hash: Hash32, tip: Tip, now: int) -> Chain:
 
 #: Entries each memo holds at most; a full memo is emptied.
 MEMO_SIZE = 4096
-_EXECUTED: dict[tuple[Hash32, Hash32], tuple[RuntimeState, rt.BlockResult]] = {}
+_EXECUTED: dict[
+    tuple[Hash32, int, bytes, tuple[bytes, ...]], tuple[RuntimeState, rt.BlockResult]
+] = {}
 _CHECKED: dict[tuple[Hash32, bytes], str] = {}
+_DECODED: dict[bytes, tuple[rt.Transaction, bytes]] = {}
