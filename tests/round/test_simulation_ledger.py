@@ -62,3 +62,22 @@ def test_a_ledger_violation_is_a_one_line_verdict() -> None:
         cli_support.simulate_verdict(broken, quiet=True)
     assert info.value.code == "simulate.ledger_violation"
     assert "\n" not in str(info.value)
+
+
+def test_at_the_bound_the_ledger_diverges_with_the_chain() -> None:
+    # spec/consensus.md rule 3.31: seed 124 of tiny at 0.375 ends agreement_violated; the two
+    # Final blocks at height 1 have different state roots, and the ledger check says so.
+    config = dataclasses.replace(
+        BASE,
+        blocks=2,
+        seed=124,
+        byzantine=0.375,
+        behaviour="split",
+        partition=(0, 150),
+        overlay="flood",
+    )
+    report = run(config)
+    assert report.verdict == "agreement_violated"
+    assert report.ledger_verdict == "state_diverged"
+    assert report.ledger_evidence is not None and report.ledger_evidence["height"] == 1
+    assert len(report.ledger_evidence["roots"]) == 2
