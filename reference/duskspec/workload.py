@@ -183,7 +183,6 @@ def transaction_summary(
         "throughput_tx_per_s": status["final"] / virtual_seconds if virtual_seconds else 0.0,
         "fees": sum(r.fees for r in final_blocks),
         "rewards": sum(r.rewards for r in final_blocks),
-        "slashes": 0,
         "mempool_max": max((entry[4] for entry in reference.accepted_log), default=0),
         "final_blocks_with_transactions": sum(1 for r in final_blocks if r.transactions),
     }
