@@ -81,3 +81,25 @@ def test_at_the_bound_the_ledger_diverges_with_the_chain() -> None:
     assert report.ledger_verdict == "state_diverged"
     assert report.ledger_evidence is not None and report.ledger_evidence["height"] == 1
     assert len(report.ledger_evidence["roots"]) == 2
+
+
+@pytest.mark.parametrize("rate", ["-1", "nan", "1001", "x"])
+def test_a_bad_rate_is_one_usage_line(rate: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from duskspec.cli import main
+
+    assert main(["simulate", "--tx-rate", rate]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert (
+        len(err) == 1 and err[0].startswith("error: usage.bad_argument: ") and "--tx-rate" in err[0]
+    )
+
+
+def test_the_cli_reports_the_transactions(capsys: pytest.CaptureFixture[str]) -> None:
+    from duskspec.cli import main
+
+    argv = ["simulate", "--preset", "tiny", "--provisioners", "6", "--blocks", "5"]
+    assert main([*argv, "--tx-rate", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "transactions: sent / final / rejected" in out
+    assert "ledger (state roots, supply)" in out
+    assert out.rstrip().splitlines()[-1].endswith("--tx-rate 2")
