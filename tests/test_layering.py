@@ -21,7 +21,9 @@ ALLOWED: dict[str, set[str]] = {
     "network": {"errors", "types", "encoding", "crypto"},
     "consensus": {"errors", "types", "encoding", "crypto"},
     "runtime": {"errors", "types", "encoding", "crypto"},
-    "node": {"errors", "types", "encoding", "crypto", "network", "consensus", "runtime"},
+    "workload": {"errors", "types", "encoding", "crypto", "consensus", "runtime", "chain"},
+    "chain": {"errors", "types", "encoding", "crypto", "consensus", "runtime"},
+    "node": {"errors", "types", "encoding", "crypto", "network", "consensus", "runtime", "chain"},
     "simulation": {
         "errors",
         "types",
@@ -31,6 +33,8 @@ ALLOWED: dict[str, set[str]] = {
         "consensus",
         "runtime",
         "node",
+        "chain",
+        "workload",
         "attack",
     },
     "attack": {"errors", "types", "encoding", "crypto", "network", "consensus", "node"},
@@ -54,6 +58,7 @@ ALLOWED: dict[str, set[str]] = {
         "consensus",
         "runtime",
         "node",
+        "chain",
         "simulation",
     },
     "vectors": {

@@ -121,6 +121,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         loss=args.loss,
         partition=args.partition,
         overlay=args.overlay,
+        tx_rate=args.tx_rate,
     )
     console = Console(stderr=True)
     with cli_support.SimulateProgress(console, config.blocks, quiet=args.json) as progress:
@@ -170,6 +171,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                 f"{result.bootstrap_cpu_seconds:.2f}",
             ),
         ]
+        rows += cli_support.transaction_rows(result)
         for name, value in rows:
             table.add_row(name, value)
         Console().print(table)
@@ -325,6 +327,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     simulate.add_argument(
         "--report", type=cli_support.new_report_dir, help="folder for summary.json and blocks.jsonl"
+    )
+    simulate.add_argument(
+        "--tx-rate",
+        type=cli_support.non_negative_float,
+        default=0.0,
+        help="transactions per virtual second (0: empty blocks, consensus alone)",
     )
     simulate.add_argument("--json", action="store_true", help="one JSON object on stdout")
     simulate.add_argument(

@@ -200,6 +200,17 @@ def positive_float(text: str) -> float:
     return value
 
 
+def non_negative_float(text: str) -> float:
+    """A finite number in [0, 1000] (a transaction rate per virtual second)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1000], got {text!r}") from None
+    if not 0.0 <= value <= 1000.0:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1000], got {text!r}")
+    return value
+
+
 def probability(text: str) -> float:
     """A fraction in [0, 1)."""
     try:
@@ -375,7 +386,28 @@ def reproduce_command(config: SimulationConfig) -> str:
         words.append(f"--loss {config.loss:g}")
     if config.partition is not None:
         words.append(f"--partition {config.partition[0]}:{config.partition[1]}")
+    if config.tx_rate:
+        words.append(f"--tx-rate {config.tx_rate:g}")
     return " ".join(words)
+
+
+def transaction_rows(result: SimulationReport) -> list[tuple[str, str]]:
+    """The workload's rows of the simulate table (spec/node.md §5)."""
+    tx = result.transactions
+    if not tx:
+        return []
+    codes = ", ".join(f"{c} {n}" for c, n in tx["rejected_by_code"].items()) or "none"
+    return [
+        (
+            "transactions: sent / final / rejected / pending",
+            f"{tx['submitted']} / {tx['final']} / {tx['rejected']} / {tx['pending']}",
+        ),
+        ("throughput (final tx per virtual s)", f"{tx['throughput_tx_per_s']:.2f}"),
+        ("fees / rewards (LUX)", f"{tx['fees']:,} / {tx['rewards']:,}"),
+        ("largest mempool after a block", f"{tx['mempool_max']}"),
+        ("rejected by code", codes),
+        ("ledger (state roots, supply)", result.ledger_verdict),
+    ]
 
 
 def simulate_verdict(result: SimulationReport, quiet: bool = False) -> int:
@@ -390,6 +422,12 @@ def simulate_verdict(result: SimulationReport, quiet: bool = False) -> int:
         )
     if not result.agreement_ok:
         raise ProtocolError("simulate.safety_violation", result.agreement_detail)
+    if result.ledger_verdict != "ok":
+        raise ProtocolError(
+            "simulate.ledger_violation",
+            f"{result.ledger_verdict}: {json.dumps(result.ledger_evidence, sort_keys=True)}; "
+            f"reproduce: {reproduce_command(result.config)}",
+        )
     if result.blocks_finalized < wanted:
         raise ProtocolError(
             "simulate.liveness_lost",
@@ -397,6 +435,12 @@ def simulate_verdict(result: SimulationReport, quiet: bool = False) -> int:
             f"node within {result.virtual_seconds:.0f} virtual s "
             f"(limit {result.config.max_seconds_per_block} s per block); "
             f"seed {result.config.seed}, digest {result.digest}; "
+            f"reproduce: {reproduce_command(result.config)}",
+        )
+    if result.transactions.get("pending"):
+        raise ProtocolError(
+            "simulate.transactions_pending",
+            f"{result.transactions['pending']} transactions neither final nor rejected; "
             f"reproduce: {reproduce_command(result.config)}",
         )
     if not quiet:

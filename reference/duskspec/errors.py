@@ -53,6 +53,12 @@ class RuntimeProtocolError(ProtocolError):
     component = "runtime"
 
 
+class NodeError(ProtocolError):
+    """A node's mempool and transaction topic (spec/node.md)."""
+
+    component = "node"
+
+
 class VectorError(ProtocolError):
     """A conformance vector or adapter answer that does not follow the vector format."""
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from duskspec import chain as ledger
 from duskspec.consensus import round as rnd
 from duskspec.consensus.block import Block
 from duskspec.consensus.constants import ConsensusParams
@@ -110,6 +111,9 @@ class ProvisionerNode:
     reverted: tuple[Accepted, ...] = ()
     #: The emergency key pair, on the node that holds it (rule 13.6).
     emergency_keys: rnd.NodeKeys | None = None
+    #: The runtime state, mempool and transaction log (spec/node.md); ``None``: consensus
+    #: alone, with empty candidates and the empty state root.
+    chain: ledger.Chain | None = None
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,11 @@ class NodeContext:
 
 
 def round_context(node: ProvisionerNode, ctx: NodeContext) -> rnd.RoundContext:
-    return rnd.RoundContext(ctx.params, ctx.provisioners, node.keys, ctx.verifier)
+    if node.chain is None:
+        return rnd.RoundContext(ctx.params, ctx.provisioners, node.keys, ctx.verifier)
+    generator = bytes(node.keys.public_key) if node.keys is not None else b""
+    execution = ledger.execution(node.chain, node.tip, ctx.params, generator)
+    return rnd.RoundContext(ctx.params, ctx.provisioners, node.keys, ctx.verifier, execution)
 
 
 # --- the machine --------------------------------------------------------------------------
@@ -184,6 +192,9 @@ def message_round(message: WireMessage) -> int:
 def on_frame(
     node: ProvisionerNode, ctx: NodeContext, frame: bytes, now: int
 ) -> tuple[ProvisionerNode, SimOutputs]:
+    if node.chain is not None and ledger.is_tx_frame(frame):
+        chain = ledger.on_transaction(node.chain, node.tip, frame, now)
+        return dataclasses.replace(node, chain=chain), ()
     return on_message(node, ctx, decode_shared(frame, ctx.params), now)
 
 
@@ -335,8 +346,10 @@ def on_competing_block(
     assert parent is not None and node.round is not None
     check_announced_block(block, parent, ctx, now)
     local = node.accepted[-1]
+    chain = node.chain and ledger.on_reverted(node.chain, local.hash, parent, now)
     reverted = dataclasses.replace(
         node,
+        chain=chain,
         tip=parent,
         parent_tip=None,
         labels=tuple(b for b in node.labels if b.height < block.header.height),
@@ -427,8 +440,14 @@ def accept(
         header.generator,
         block.signature,
     )
+    chain = node.chain
+    if chain is not None:
+        hashes = {r.height: r.hash for r in (*node.accepted, record)}
+        finalized = tuple((h, hashes[h]) for h in update.finalized)
+        chain = ledger.on_accepted(chain, block, node.tip.hash, finalized, ctx.params, now)
     node = dataclasses.replace(
         node,
+        chain=chain,
         tip=tip,
         parent_tip=node.tip,
         labels=labels,

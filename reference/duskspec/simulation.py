@@ -20,7 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from duskspec import attack
+from duskspec import attack, workload
+from duskspec.chain import ExecutionMeter, genesis_chain
+from duskspec.chain import metering as metering_execution
 from duskspec.consensus.constants import DUSK, PRESETS
 from duskspec.consensus.genesis import genesis_tip
 from duskspec.consensus.provisioners import Provisioner, provisioner_set
@@ -69,6 +71,8 @@ class SimulationConfig:
     overlay: str = "tree"
     #: Raw frames an outsider broadcasts once: (virtual second, entry node, frame hex).
     frames: tuple[tuple[float, int, str], ...] = ()
+    #: Transactions per virtual second (spec/node.md §5); 0: consensus alone, empty blocks.
+    tx_rate: float = 0.0
 
 
 @dataclass
@@ -113,6 +117,13 @@ class SimulationReport:
     #: The Byzantine coalition's [Validation, Ratification] credits per iteration of round 1.
     coalition_credits: list[list[int]] = field(default_factory=list)
     per_block: list[dict[str, Any]] = field(default_factory=list)
+    #: With ``tx_rate``: the transactions' fates, throughput, fees, rewards (spec/node.md §5).
+    transactions: dict[str, Any] = field(default_factory=dict)
+    #: With ``tx_rate``: ``ok``, ``state_diverged`` or ``supply_not_conserved`` (rule N5.2).
+    ledger_verdict: str = "ok"
+    ledger_evidence: dict[str, Any] | None = None
+    #: With ``tx_rate``: CPU seconds of the distinct block executions (spec/node.md 3.3).
+    execution_floor_cpu_seconds: float = 0.0
 
     def summary(self) -> dict[str, Any]:
         fields = dict(vars(self))
@@ -171,15 +182,21 @@ def run(
     byzantine = choose_byzantine(stakes, config.byzantine, config.seed)
     behaviour = Behaviour(config.behaviour)
     tip = genesis_tip(provisioners)
+    chain = None
+    if config.tx_rate > 0:
+        chain = genesis_chain(tip.hash, workload.genesis_state(provisioners, config.seed))
     nodes = [
-        ProvisionerNode(keys[i], behaviour if i in byzantine else Behaviour.HONEST, tip)
+        ProvisionerNode(
+            keys[i], behaviour if i in byzantine else Behaviour.HONEST, tip, chain=chain
+        )
         for i in range(config.provisioners)
     ]
     # ``split``: every Byzantine key also runs a twin, placed on the other side of the
     # partition (spec/consensus.md §3.9); the twins are nodes n, n+1, ...
     twins = sorted(byzantine) if behaviour == Behaviour.SPLIT else []
-    nodes += [ProvisionerNode(keys[b], behaviour, tip) for b in twins]
+    nodes += [ProvisionerNode(keys[b], behaviour, tip, chain=chain) for b in twins]
     total = config.provisioners + len(twins)
+    stream = workload.Workload(config.seed, config.tx_rate, total) if chain else None
     verifier = SignatureVerifier()
     context = NodeContext(params, provisioners, verifier)
     if config.overlay not in OVERLAYS:
@@ -230,9 +247,14 @@ def run(
     phase("consensus")
     cpu_start = time.process_time()
     meter = FloorMeter()
+    executions = ExecutionMeter()
     now = origin
-    with metering(meter):
+    with metering(meter), metering_execution(executions):
+        final = 0
         while now < origin + limit_us:
+            if stream is not None and final < config.blocks - workload.TAIL_BLOCKS:
+                for at, entry, frame in stream.batch(now):
+                    simulator.originate(at, entry, frame, len(frame), ray_id(frame))
             now += CHECK_EVERY_US
             simulator.run(until=now)
             final = min(
@@ -240,13 +262,15 @@ def run(
             )
             if on_progress:
                 on_progress(final)
-            if final >= config.blocks:
+            if final >= config.blocks and settled(simulator, honest, stream):
                 break
     cpu = time.process_time() - cpu_start
     wall = time.perf_counter() - wall_start
     result = report(config, simulator, honest, byzantine, stakes, verifier, wall, origin)
     states = [simulator.states[sim.APP][i] for i in honest]
     outcome, evidence = attack.verdict(states, honest, result.blocks_finalized >= config.blocks)
+    if stream is not None:
+        result = with_ledger(result, stream, states, params)
     coalition = {keys[b].public_key for b in byzantine}
     credits = attack.coalition_credits(provisioners, tip.seed, coalition, params)
     return dataclasses.replace(
@@ -258,6 +282,38 @@ def run(
         bootstrap_cpu_seconds=bootstrap_cpu,
         floor_cpu_seconds=meter.cpu_s,
         floor_operations=meter.summary(),
+        execution_floor_cpu_seconds=executions.cpu_s,
+    )
+
+
+def settled(simulator: sim.Simulator, honest: list[int], stream: Any) -> bool:
+    """With a workload: every honest mempool is empty and every sent transaction final or
+    refused (the run goes on past ``blocks`` until it is, within the time limit)."""
+    if stream is None:
+        return True
+    states = [simulator.states[sim.APP][i] for i in honest]
+    if any(n.chain is not None and n.chain.mempool.entries for n in states):
+        return False
+    chains = [n.chain for n in states if n.chain is not None]
+    summary = workload.transaction_summary(stream, chains, 1.0)
+    return bool(summary["pending"] == 0)
+
+
+def with_ledger(
+    result: SimulationReport, stream: Any, states: list[ProvisionerNode], params: Any
+) -> SimulationReport:
+    """Add the transactions' summary, the per-block ledger series and the ledger verdict."""
+    chains = [n.chain for n in states if n.chain is not None]
+    verdict, evidence = workload.ledger_checks(chains, params)
+    reference = min(chains, key=lambda c: len(c.final))
+    series = workload.per_block_series(reference)
+    per_block = [{**b, **series.get(b["height"], {})} for b in result.per_block]
+    return dataclasses.replace(
+        result,
+        transactions=workload.transaction_summary(stream, chains, result.virtual_seconds),
+        ledger_verdict=verdict,
+        ledger_evidence=evidence,
+        per_block=per_block,
     )
 
 

@@ -35,6 +35,13 @@ def one(config: SimulationConfig) -> dict[str, Any]:
         "evidence": report.evidence,
         "blocks_finalized": report.blocks_finalized,
         "wall_s": round(time.perf_counter() - start, 2),
+        # With --tx-rate (spec/node.md §5): the ledger verdict and the transactions' fates.
+        "ledger_verdict": report.ledger_verdict,
+        "transactions": {
+            k: report.transactions[k] for k in ("submitted", "final", "rejected", "pending")
+        }
+        if report.transactions
+        else None,
     }
 
 
@@ -63,6 +70,10 @@ def sweep(base: SimulationConfig, seeds: range, planned_only: bool = False) -> C
             continue
         row = one(config)
         counts[row["verdict"]] += 1
+        if config.tx_rate:
+            pending = row["transactions"]["pending"]
+            counts[f"ledger_{row['ledger_verdict']}"] += 1
+            counts["transactions_pending" if pending else "transactions_settled"] += 1
         print(json.dumps(row, sort_keys=True), flush=True)
     return counts
 
@@ -87,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--planned", action="store_true", help="run only seeds where split finds its plan"
     )
+    parser.add_argument("--tx-rate", type=float, default=0.0, help="transactions per virtual s")
     args = parser.parse_args(argv)
     partition = (args.partition.start, args.partition.stop) if args.partition else None
     base = SimulationConfig(
@@ -99,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         overlay=args.overlay,
         partition=partition,
         max_seconds_per_block=args.max_seconds_per_block,
+        tx_rate=args.tx_rate,
     )
     counts = sweep(base, args.seeds, args.planned)
     print(json.dumps({"runs": len(args.seeds), "verdicts": dict(sorted(counts.items()))}))

@@ -28,12 +28,17 @@ from dataclasses import dataclass, field
 from duskspec.consensus.aggregation import CastVote, StepVotesCollector, add_vote
 from duskspec.consensus.block import (
     BLOCK_HEADER_VERSION,
-    EVENT_BLOOM_LENGTH,
     Block,
     FailedIteration,
     Header,
 )
 from duskspec.consensus.constants import ConsensusParams
+from duskspec.consensus.execution import (
+    EMPTY_EXECUTION,
+    EMPTY_OUTCOME,
+    Execution,
+    check_outcome,
+)
 from duskspec.consensus.header_validation import INVALID_VOTE_CODES, Tip, check_header, payload_root
 from duskspec.consensus.messages import (
     EMPTY_STEP_VOTES,
@@ -87,6 +92,8 @@ class RoundContext:
     provisioners: tuple[Provisioner, ...]
     keys: NodeKeys | None
     verifier: SignatureVerifier
+    #: The state transition bound to the tip (§13); without a runtime the empty one.
+    execution: Execution = EMPTY_EXECUTION
 
 
 # --- outputs ------------------------------------------------------------------------------
@@ -242,10 +249,15 @@ def iteration_generator(state: RoundState, ctx: RoundContext, iteration: int) ->
 
 
 def build_candidate(
-    state: RoundState, ctx: RoundContext, now: int, payload: tuple[bytes, ...] = ()
+    state: RoundState, ctx: RoundContext, now: int, payload: tuple[bytes, ...] | None = None
 ) -> Block:
-    """The block this node proposes for the current iteration (§1.6 Proposal)."""
+    """The block this node proposes for the current iteration (§1.6 Proposal). Rule 15.1:
+    the payload and the state root and event bloom it yields come from the context's
+    execution; a payload given here (tests of consensus alone) carries the empty outcome."""
     assert ctx.keys is not None
+    outcome = EMPTY_OUTCOME
+    if payload is None:
+        payload, outcome = ctx.execution.propose(state.round, now)
     keys = ctx.keys
     failed = build_failed_iterations(state, ctx)
     header = Header(
@@ -254,8 +266,8 @@ def build_candidate(
         timestamp=max(state.tip.timestamp + ctx.params.minimum_block_time, now // 1000),
         prev_block_hash=state.tip.hash,
         seed=bls.sign_multisig(keys.secret_key, keys.public_key, state.tip.seed),
-        state_hash=EMPTY_NODE,
-        event_bloom=bytes(EVENT_BLOOM_LENGTH),
+        state_hash=outcome.state_root,
+        event_bloom=outcome.event_bloom,
         generator=keys.public_key,
         txroot=payload_root(payload),
         faultroot=EMPTY_NODE,
@@ -308,6 +320,11 @@ def validation_vote_for(state: RoundState, ctx: RoundContext, now: int) -> Vote 
         if exc.code in INVALID_VOTE_CODES and not emergency:
             return Vote(VoteKind.INVALID, state.candidate.hash)
         return None
+    try:
+        check_outcome(state.candidate, ctx.execution.execute(state.candidate))
+    except ProtocolError:
+        # Rule 15.2: an invalid transaction or a wrong state root or bloom.
+        return None if emergency else Vote(VoteKind.INVALID, state.candidate.hash)
     return Vote(VoteKind.VALID, state.candidate.hash)
 
 

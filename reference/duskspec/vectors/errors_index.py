@@ -16,7 +16,7 @@ from typing import Any
 
 from duskspec import paths
 
-COMPONENTS = ("encoding", "crypto", "network", "consensus", "runtime", "vectors")
+COMPONENTS = ("encoding", "crypto", "network", "consensus", "runtime", "node", "vectors")
 CODE = re.compile(r'"((?:' + "|".join(COMPONENTS) + r')\.[a-z0-9_]*[a-z0-9])"')
 ANCHOR = re.compile(r"Rule \d+\.\d+|\*\*V\d+\.\d+\*\*|^#{2,4} .+$", re.MULTILINE)
 

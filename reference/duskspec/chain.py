@@ -1,0 +1,531 @@
+"""A node's ledger: the runtime state behind consensus, the mempool and the transaction topic
+(spec/node.md; rules cited below are its rules).
+
+:class:`Chain` is the part of :class:`duskspec.node.ProvisionerNode` that carries state. It
+holds the runtime state after every non-final block (and after the last final one), the
+mempool, and what the node saw happen to transactions. :func:`execution` binds the
+consensus context's state transition (:class:`duskspec.consensus.execution.Execution`) to
+the state after the round's tip; :func:`on_accepted` applies an accepted block, prunes the
+mempool and finalizes states; :func:`on_reverted` drops the state of a block fork choice
+reverted (rule 4.3).
+
+Pure functions over frozen values. Module-level memos (:data:`_EXECUTED`, :data:`_CHECKED`,
+:data:`_DECODED`) remember pure results by their inputs (a block on a state root, a
+transaction on a state root, an entry's decoding) so the nodes of one simulation that do
+the same work share it, as :func:`duskspec.consensus.wire.decode_shared` shares decoding.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+
+from duskspec import encoding
+from duskspec.consensus.block import Block as ConsensusBlock
+from duskspec.consensus.constants import ConsensusParams
+from duskspec.consensus.execution import Execution, Outcome, check_outcome
+from duskspec.consensus.header_validation import Tip
+from duskspec.consensus.rewards import block_rewards, emission_amount
+from duskspec.consensus.wire import PROTOCOL_VERSION
+from duskspec.crypto import floor
+from duskspec.errors import NodeError, ProtocolError
+from duskspec.runtime import block as rt
+from duskspec.runtime.codec import decode_transaction
+from duskspec.runtime.stake import StakeTx, stake_id
+from duskspec.runtime.state import RuntimeState
+from duskspec.runtime.transactions import MoonlightTx, PhoenixTx, moonlight_id, phoenix_id
+from duskspec.types import Hash32
+
+#: Kadcast topic of a transaction (Dusk's ``Tx`` topic, spec/sources.md §2).
+TOPIC_TX = 10
+#: Rule 2.2: the smallest gas limit the mempool admits (Dusk's ``min_gas_limit``).
+MIN_GAS_LIMIT = 150_000
+#: Rule 2.4: transactions a mempool holds at most.
+MEMPOOL_CAPACITY = 10_000
+#: Rule 2.5: an entry older than this (virtual ms) leaves the mempool at the next block.
+MEMPOOL_EXPIRY_MS = 3 * 3600 * 1000
+#: Rule 2.1: how far ahead of the account's next nonce a held transaction may be.
+MAX_NONCE_GAP = 64
+
+
+# --- the transaction topic (spec/node.md §1) ---------------------------------------------
+
+
+def _version() -> bytes:
+    major, minor, patch = PROTOCOL_VERSION
+    return encoding.encode_u8(major) + encoding.encode_u16(minor) + encoding.encode_u16(patch)
+
+
+def encode_tx_frame(tx: rt.Transaction) -> bytes:
+    """Rule 1.1: ``version ‖ topic 10 ‖ block entry`` (the entry of
+    :func:`duskspec.runtime.block.encode_transaction`)."""
+    return _version() + encoding.encode_u8(TOPIC_TX) + rt.encode_transaction(tx)
+
+
+def is_tx_frame(frame: bytes) -> bool:
+    return len(frame) > 5 and frame[5] == TOPIC_TX
+
+
+def decode_tx_frame(frame: bytes) -> tuple[rt.Transaction, bytes]:
+    """Rule 1.2: the transaction and its entry bytes, strictly."""
+    if frame[:5] != _version():
+        raise NodeError("node.tx_version", frame[:5].hex())
+    entry = frame[6:]
+    return decode_entry(entry)[0], entry
+
+
+def decode_entry(entry: bytes) -> tuple[rt.Transaction, bytes]:
+    """The transaction of a block entry and its id (rule 1.3), memoized by the entry bytes."""
+    known = _DECODED.get(entry)
+    if known is None:
+        tx = decode_transaction(entry)
+        known = (tx, tx_id(tx))
+        if len(_DECODED) >= MEMO_SIZE:
+            _DECODED.clear()
+        _DECODED[entry] = known
+    return known
+
+
+def tx_id(tx: rt.Transaction) -> bytes:
+    if isinstance(tx, MoonlightTx):
+        return moonlight_id(tx)
+    if isinstance(tx, PhoenixTx):
+        return phoenix_id(tx)
+    return stake_id(tx)
+
+
+def spend_ids(tx: rt.Transaction) -> tuple[bytes, ...]:
+    """Rule 2.3: Phoenix nullifiers; an account transaction's (sender, nonce)."""
+    if isinstance(tx, PhoenixTx):
+        return tuple(b"n" + nf.to_bytes(32, "little") for nf in tx.nullifiers)
+    return (b"a" + _sender(tx) + encoding.encode_u64(tx.nonce),)
+
+
+def _sender(tx: MoonlightTx | StakeTx) -> bytes:
+    return tx.sender if isinstance(tx, MoonlightTx) else tx.account
+
+
+# --- the mempool (§2) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    tx: rt.Transaction
+    entry: bytes
+    id: bytes
+    spends: tuple[bytes, ...]
+    gas_price: int
+    gas_limit: int
+    arrived: int
+    seq: int
+
+
+@dataclass(frozen=True)
+class Mempool:
+    entries: tuple[Entry, ...] = ()
+    seq: int = 0
+
+    def ids(self) -> frozenset[bytes]:
+        return frozenset(e.id for e in self.entries)
+
+
+def admission_check(state: RuntimeState, tx: rt.Transaction) -> str:
+    """Rule 2.1: ``"ok"`` if the transaction executes on ``state``; ``"future"`` if its only
+    fault is an account nonce ahead of the next one (by at most :data:`MAX_NONCE_GAP`);
+    otherwise the runtime's error code."""
+    key = (state.root(), rt.encode_transaction(tx))
+    known = _CHECKED.get(key)
+    if known is None:
+        known = _admission_check(state, tx)
+        if len(_CHECKED) >= MEMO_SIZE:
+            _CHECKED.clear()
+        _CHECKED[key] = known
+    return known
+
+
+def _admission_check(state: RuntimeState, tx: rt.Transaction) -> str:
+    try:
+        rt.execute(state, tx)
+    except ProtocolError as exc:
+        if exc.code != "runtime.wrong_nonce" or isinstance(tx, PhoenixTx):
+            return exc.code
+        expected = state.account(_sender(tx)).nonce + 1
+        return "future" if expected < tx.nonce <= expected + MAX_NONCE_GAP else exc.code
+    return "ok"
+
+
+def admit(
+    pool: Mempool, state: RuntimeState, tx: rt.Transaction, entry: bytes, now: int
+) -> tuple[Mempool, tuple[bytes, ...]]:
+    """Rules 2.1-2.4: the mempool with ``tx`` in it and the ids it pushed out, or a
+    :class:`NodeError` (the mempool unchanged)."""
+    identifier = decode_entry(entry)[1]
+    if identifier in pool.ids():
+        raise NodeError("node.tx_known", identifier.hex()[:16])
+    if tx.gas_limit < MIN_GAS_LIMIT:
+        raise NodeError("node.gas_limit_too_low", f"{tx.gas_limit} < {MIN_GAS_LIMIT}")
+    verdict = admission_check(state, tx)
+    if verdict not in ("ok", "future"):
+        raise NodeError("node.tx_invalid", verdict)
+    spends = spend_ids(tx)
+    rivals = tuple(e for e in pool.entries if set(e.spends) & set(spends))
+    if any(e.gas_price >= tx.gas_price for e in rivals):
+        raise NodeError("node.replacement_underpriced", f"gas price {tx.gas_price}")
+    kept = tuple(e for e in pool.entries if e not in rivals)
+    evicted: tuple[Entry, ...] = ()
+    if len(kept) >= MEMPOOL_CAPACITY:
+        cheapest = min(kept, key=lambda e: (e.gas_price, -e.seq))
+        if cheapest.gas_price >= tx.gas_price:
+            raise NodeError("node.mempool_full", f"{len(kept)} transactions")
+        kept = tuple(e for e in kept if e is not cheapest)
+        evicted = (cheapest,)
+    new = Entry(tx, entry, identifier, spends, tx.gas_price, tx.gas_limit, now, pool.seq)
+    pushed = tuple(e.id for e in (*rivals, *evicted))
+    return Mempool((*kept, new), pool.seq + 1), pushed
+
+
+def pack(
+    pool: Mempool,
+    state: RuntimeState,
+    gas_limit: int,
+    max_transactions: int,
+    execute: bool = True,
+) -> tuple[Entry, ...]:
+    """Rule 3.1: the candidate's transactions: highest gas price first (earliest arrival among
+    equals), an account's transactions in nonce order, each executing on the state the ones
+    before it left, their gas limits within the block gas limit; a transaction that fails is
+    left out. With ``execute=False`` only the order, nonce and gas rules are applied (the
+    generator's first try, rule 3.1: every entry was admitted on the tip's state)."""
+    waiting = sorted(pool.entries, key=lambda e: (-e.gas_price, e.seq))
+    nonces: dict[bytes, int] = {}
+    chosen: list[Entry] = []
+    left_out: set[int] = set()
+    gas = 0
+    progress = True
+    while progress and len(chosen) < max_transactions:
+        progress = False
+        for entry in waiting:
+            if entry.seq in left_out or gas + entry.gas_limit > gas_limit:
+                continue
+            tx = entry.tx
+            if not isinstance(tx, PhoenixTx):
+                sender = _sender(tx)
+                next_nonce = nonces.get(sender, state.account(sender).nonce) + 1
+                if tx.nonce != next_nonce:
+                    continue
+            if execute:
+                try:
+                    state, _ = rt.execute(state, tx)
+                except ProtocolError:
+                    left_out.add(entry.seq)
+                    continue
+            if not isinstance(tx, PhoenixTx):
+                nonces[_sender(tx)] = tx.nonce
+            chosen.append(entry)
+            left_out.add(entry.seq)
+            gas += entry.gas_limit
+            progress = True
+            break
+    return tuple(chosen)
+
+
+# --- the chain of states (§3-§4) --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FinalRecord:
+    """A block that became final here: its height, hash, state root and total supply."""
+
+    height: int
+    hash: Hash32
+    state_root: Hash32
+    supply: int
+    transactions: int
+    fees: int
+    rewards: int
+    tx_ids: tuple[bytes, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chain:
+    #: (height, state) after each non-final block and after the last final one, by hash.
+    states: Mapping[Hash32, tuple[int, RuntimeState]]
+    final_hash: Hash32
+    mempool: Mempool = Mempool()
+    #: Transactions this node refused or dropped: (id, code), in order.
+    rejected: tuple[tuple[bytes, str], ...] = ()
+    #: Final blocks in order.
+    final: tuple[FinalRecord, ...] = ()
+    #: Per accepted block: (height, txs, fees, rewards, mempool depth after it).
+    accepted_log: tuple[tuple[int, int, int, int, int], ...] = ()
+    #: Supply at genesis.
+    genesis_supply: int = 0
+    #: Transactions of non-final blocks by block hash (re-admitted if the block is reverted).
+    included: Mapping[Hash32, tuple[bytes, ...]] = field(default_factory=dict)
+
+
+def genesis_chain(genesis_hash: Hash32, state: RuntimeState) -> Chain:
+    return Chain({genesis_hash: (0, state)}, genesis_hash, genesis_supply=supply(state))
+
+
+def state_at(chain: Chain, block_hash: Hash32) -> RuntimeState:
+    return chain.states[block_hash][1]
+
+
+def supply(state: RuntimeState) -> int:
+    """Every LUX the state holds: Moonlight balances, stakes and their rewards, contract
+    balances, transparent notes, burnt and the block's fees (obfuscated notes are counted
+    by the simulator, which knows their values; none exist in its workload)."""
+    stakes = sum(
+        d.reward + (d.amount.value + d.amount.locked if d.amount else 0)
+        for d in state.stakes.values()
+    )
+    notes = sum(n.transparent_value() for n in state.notes if n.note_type == 0)
+    return (
+        sum(a.balance for a in state.accounts.values())
+        + stakes
+        + sum(state.contract_balances.values())
+        + notes
+        + state.burnt
+        + state.block_fees
+    )
+
+
+def runtime_block(block: ConsensusBlock, params: ConsensusParams) -> rt.Block:
+    """Rule 3.2: the runtime block of a consensus block: its decoded transactions, the height's
+    emission, and the generator's reward (its fixed and extra shares of the emission; the
+    rest, and the fees, are burnt by :func:`duskspec.runtime.block.apply_block`)."""
+    header = block.header
+    return _runtime_block(header.height, bytes(header.generator), block.payload, params)
+
+
+def _runtime_block(
+    height: int, generator: bytes, payload: tuple[bytes, ...], params: ConsensusParams
+) -> rt.Block:
+    transactions = tuple(decode_entry(entry)[0] for entry in payload)
+    shares = block_rewards(height, 0, params)
+    reward = shares.generator_fixed + shares.generator_extra
+    return rt.Block(height, transactions, emission_amount(height, params), ((generator, reward),))
+
+
+def execute_block(
+    state: RuntimeState, block: ConsensusBlock, params: ConsensusParams
+) -> tuple[RuntimeState, rt.BlockResult]:
+    """Rule 3.2: apply ``block`` on ``state``."""
+    header = block.header
+    return execute_payload(state, header.height, bytes(header.generator), block.payload, params)
+
+
+def execute_payload(
+    state: RuntimeState,
+    height: int,
+    generator: bytes,
+    payload: tuple[bytes, ...],
+    params: ConsensusParams,
+) -> tuple[RuntimeState, rt.BlockResult]:
+    """Apply the runtime block of (height, generator, payload) on ``state``, memoized by
+    those and the state root (the generator's own execution and its validators' share it)."""
+    key = (state.root(), height, generator, payload)
+    known = _EXECUTED.get(key)
+    if known is None:
+        known = _timed_apply(state, _runtime_block(height, generator, payload, params))
+        if len(_EXECUTED) >= MEMO_SIZE:
+            _EXECUTED.clear()
+        _EXECUTED[key] = known
+    return known
+
+
+@dataclass
+class ExecutionMeter:
+    """The execution floor (spec/node.md rule 3.3): CPU seconds of every distinct block's
+    state transition, each timed once where it ran, without the distinct BLS operations
+    inside it (the crypto floor counts those)."""
+
+    blocks: int = 0
+    transactions: int = 0
+    cpu_s: float = 0.0
+
+
+_meter: ExecutionMeter | None = None
+
+
+@contextmanager
+def metering(meter: ExecutionMeter) -> Iterator[ExecutionMeter]:
+    """Count distinct block executions into ``meter``; the memos start empty, so every
+    block of the run is executed (and timed) once in it."""
+    global _meter
+    previous, _meter = _meter, meter
+    _EXECUTED.clear()
+    _CHECKED.clear()
+    _DECODED.clear()
+    try:
+        yield meter
+    finally:
+        _meter = previous
+
+
+def _timed_apply(state: RuntimeState, block: rt.Block) -> tuple[RuntimeState, rt.BlockResult]:
+    crypto = floor._active
+    crypto_before = crypto.cpu_s if crypto is not None else 0.0
+    start = time.process_time()
+    result = rt.apply_block(state, block)
+    spent = time.process_time() - start
+    if _meter is not None:
+        inside = (crypto.cpu_s if crypto is not None else 0.0) - crypto_before
+        _meter.cpu_s += spent - inside
+        _meter.blocks += 1
+        _meter.transactions += len(block.transactions)
+    return result
+
+
+def _propose(
+    chain: Chain, tip: Tip, params: ConsensusParams, generator: bytes, height: int, now: int
+) -> tuple[tuple[bytes, ...], Outcome]:
+    state = state_at(chain, tip.hash)
+    limits = (state.config.block_gas_limit, params.max_transactions)
+    payload = tuple(e.entry for e in pack(chain.mempool, state, *limits, execute=False))
+    try:
+        _, result = execute_payload(state, height, generator, payload, params)
+    except ProtocolError:
+        # Some transaction no longer executes: pack again, executing each one (rule 3.1).
+        payload = tuple(e.entry for e in pack(chain.mempool, state, *limits))
+        _, result = execute_payload(state, height, generator, payload, params)
+    return payload, Outcome(result.state_root, result.event_bloom)
+
+
+def _execute(chain: Chain, tip: Tip, params: ConsensusParams, block: ConsensusBlock) -> Outcome:
+    _, result = execute_block(state_at(chain, tip.hash), block, params)
+    return Outcome(result.state_root, result.event_bloom)
+
+
+def execution(chain: Chain, tip: Tip, params: ConsensusParams, generator: bytes) -> Execution:
+    """The consensus context's state transition on the state after ``tip``
+    (spec/consensus.md rule 15.1)."""
+    return Execution(
+        functools.partial(_propose, chain, tip, params, generator),
+        functools.partial(_execute, chain, tip, params),
+    )
+
+
+def on_transaction(chain: Chain, tip: Tip, frame: bytes, now: int) -> Chain:
+    """N2: a transaction from the overlay joins the mempool or is refused with a code."""
+    try:
+        tx, entry = decode_tx_frame(frame)
+    except ProtocolError as exc:
+        return replace(chain, rejected=(*chain.rejected, (b"", exc.code)))
+    try:
+        pool, pushed = admit(chain.mempool, state_at(chain, tip.hash), tx, entry, now)
+    except NodeError as exc:
+        code = exc.detail if exc.code == "node.tx_invalid" else exc.code
+        return replace(chain, rejected=(*chain.rejected, (decode_entry(entry)[1], code)))
+    refused = tuple((i, "node.replaced") for i in pushed)
+    return replace(chain, mempool=pool, rejected=(*chain.rejected, *refused))
+
+
+def on_accepted(
+    chain: Chain,
+    block: ConsensusBlock,
+    parent: Hash32,
+    finalized: tuple[tuple[int, Hash32], ...],
+    params: ConsensusParams,
+    now: int,
+) -> Chain:
+    """Rules 4.1-4.2: apply an accepted block on its parent's state (its header must carry the
+    outcome), drop what it spent from the mempool, and finalize the states of the blocks
+    rolling finality made final."""
+    state, result = execute_block(state_at(chain, parent), block, params)
+    check_outcome(block, Outcome(result.state_root, result.event_bloom))
+    states = {**chain.states, block.hash: (block.header.height, state)}
+    included = frozenset(decode_entry(entry)[1] for entry in block.payload)
+    pool, dropped = _prune(chain.mempool, state, included, now)
+    fees = sum(
+        r.gas_spent * tx.gas_price for r, tx in zip(result.receipts, _txs(block), strict=True)
+    )
+    rewards = sum(value for _, value in runtime_block(block, params).rewards)
+    log = (block.header.height, len(block.payload), fees, rewards, len(pool.entries))
+    chain = replace(
+        chain,
+        states=states,
+        mempool=pool,
+        rejected=(*chain.rejected, *dropped),
+        accepted_log=(*chain.accepted_log, log),
+        included={**chain.included, block.hash: tuple(block.payload)},
+    )
+    return _finalize(chain, finalized)
+
+
+def _txs(block: ConsensusBlock) -> tuple[rt.Transaction, ...]:
+    return tuple(decode_entry(entry)[0] for entry in block.payload)
+
+
+def _prune(
+    pool: Mempool, state: RuntimeState, included: frozenset[bytes], now: int
+) -> tuple[Mempool, tuple[tuple[bytes, str], ...]]:
+    """Rule 4.1: included transactions leave; so do transactions whose spend ids the state now
+    holds spent (``node.spent``) and entries past their expiry (``node.expired``)."""
+    kept: list[Entry] = []
+    dropped: list[tuple[bytes, str]] = []
+    for entry in pool.entries:
+        if entry.id in included:
+            continue
+        if _spent(state, entry.tx):
+            dropped.append((entry.id, "node.spent"))
+        elif now - entry.arrived > MEMPOOL_EXPIRY_MS:
+            dropped.append((entry.id, "node.expired"))
+        else:
+            kept.append(entry)
+    return Mempool(tuple(kept), pool.seq), tuple(dropped)
+
+
+def _spent(state: RuntimeState, tx: rt.Transaction) -> bool:
+    if isinstance(tx, PhoenixTx):
+        return any(nf in state.nullifiers for nf in tx.nullifiers)
+    return tx.nonce <= state.account(_sender(tx)).nonce
+
+
+def _finalize(chain: Chain, finalized: tuple[tuple[int, Hash32], ...]) -> Chain:
+    """Rule 4.2: each newly final block records its state root and supply; states of blocks
+    below the last final one are dropped."""
+    if not finalized:
+        return chain
+    records = list(chain.final)
+    for height, block_hash in finalized:
+        state = state_at(chain, block_hash)
+        log = next(entry for entry in chain.accepted_log[::-1] if entry[0] == height)
+        ids = tuple(decode_entry(e)[1] for e in chain.included.get(block_hash, ()))
+        records.append(
+            FinalRecord(
+                height, block_hash, state.root(), supply(state), log[1], log[2], log[3], ids
+            )
+        )
+    last_height, last_hash = finalized[-1]
+    states = {h: v for h, v in chain.states.items() if v[0] >= last_height}
+    included = {h: v for h, v in chain.included.items() if h in states and h != last_hash}
+    return replace(
+        chain, states=states, final_hash=last_hash, final=tuple(records), included=included
+    )
+
+
+def on_reverted(chain: Chain, block_hash: Hash32, tip: Tip, now: int) -> Chain:
+    """Rule 4.3: fork choice reverted ``block_hash``: its state is dropped (the parent's state,
+    kept, is the common ancestor's) and its transactions are offered to the mempool again."""
+    entries = chain.included.get(block_hash, ())
+    states = {h: v for h, v in chain.states.items() if h != block_hash}
+    chain = replace(
+        chain, states=states, included={k: v for k, v in chain.included.items() if k != block_hash}
+    )
+    for entry in entries:
+        chain = on_transaction(chain, tip, _version() + encoding.encode_u8(TOPIC_TX) + entry, now)
+    return chain
+
+
+#: Entries each memo holds at most; a full memo is emptied.
+MEMO_SIZE = 4096
+_EXECUTED: dict[
+    tuple[Hash32, int, bytes, tuple[bytes, ...]], tuple[RuntimeState, rt.BlockResult]
+] = {}
+_CHECKED: dict[tuple[Hash32, bytes], str] = {}
+_DECODED: dict[bytes, tuple[rt.Transaction, bytes]] = {}
