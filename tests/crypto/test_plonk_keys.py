@@ -45,11 +45,11 @@ def test_coset_constants_give_disjoint_cosets_for_every_domain() -> None:
 
 def test_rows_are_gates_then_zero_row_then_padding() -> None:
     rows = padded_rows(_circuit())
-    assert len(rows) == 8
+    assert len(rows) == 16
     assert rows[:2] == list(_circuit().gates)
     assert rows[2] == Gate(a=0, b=0, c=0, d=0, q_l=1)
     assert all(r.q_arith == 0 for r in rows[3:])
-    assert keys.domain_size(7) == 8 and keys.domain_size(8) == 16
+    assert keys.domain_size(15) == 16 and keys.domain_size(16) == 32
 
 
 def test_permutation_cycles_follow_variables() -> None:
@@ -70,13 +70,13 @@ def test_permutation_cycles_follow_variables() -> None:
 def test_verifier_key_round_trip_and_malformed() -> None:
     _, vk = derive_keys(_circuit(), SRS)
     data = vk.encode()
-    assert len(data) == 9 + 4 + 10 * 48 + 2 * 96
+    assert len(data) == 9 + 4 + 11 * 48 + 2 * 96
     assert decode_verifier_key(data) == vk
     cases = {
-        "crypto.plonk_vk_version": b"\x02" + data[1:],
+        "crypto.plonk_vk_version": b"\x01" + data[1:],
         "crypto.plonk_vk_domain": data[:1] + (12).to_bytes(4, "little") + data[5:],
         "crypto.plonk_vk_length": data[:-1],
-        "crypto.plonk_vk_public_rows": data[:9] + (8).to_bytes(4, "little") + data[13:],
+        "crypto.plonk_vk_public_rows": data[:9] + (16).to_bytes(4, "little") + data[13:],
         "crypto.plonk_vk_point": data[:13] + bytes([0x80]) + bytes(46) + b"\x01" + data[61:],
     }
     for code, bad in cases.items():
@@ -146,7 +146,7 @@ def test_prover_key_encoding_is_vk_then_circuit() -> None:
     assert data.startswith(vk.encode())
     circuit = data[len(vk.encode()) :]
     assert circuit == keys.encode_constraint_system(cs)
-    assert len(circuit) == 12 + 4 * 1 + 240 * 2
+    assert len(circuit) == 12 + 4 * 1 + 272 * 2
 
 
 def test_prover_key_decodes_and_proves() -> None:

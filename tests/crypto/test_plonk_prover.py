@@ -10,6 +10,7 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from duskspec.crypto import jubjub
 from duskspec.crypto.plonk.constraint_system import ConstraintSystem, Gate, R, is_satisfied
 from duskspec.crypto.plonk.examples import (
     MINUS_ONE,
@@ -94,7 +95,7 @@ def test_changed_public_input_is_rejected() -> None:
 
 
 def test_every_single_byte_change_is_rejected() -> None:
-    """Flip the low bit of each of the 784 bytes: a malformed-encoding error or False."""
+    """Flip the low bit of each of the 880 bytes: a malformed-encoding error or False."""
     cs, witness, pi = mul_circuit()
     pk, vk = derive_keys(cs, SRS)
     proof = prove(pk, witness, pi, seed=b"bytes")
@@ -256,14 +257,32 @@ def random_circuits(draw: st.DrawFn) -> tuple[ConstraintSystem, list[int], list[
         a, b, c, d = (witness[v] for v in wires)
         value = q[0] * a * b + q[1] * a + q[2] * b + q[3] * c + q[4] * d
         gates.append(Gate(*wires, *q, q_c=-value % R))
+    if draw(st.booleans()):
+        gates += _random_curve_addition(rng, witness)
+        variables = len(witness)
     count = draw(st.integers(min_value=0, max_value=min(2, variables - 1)))
     exposed = rng.sample(range(1, variables), count)
     public_rows = tuple(range(len(gates), len(gates) + len(exposed)))
     gates += [public(v) for v in exposed]
     cs = ConstraintSystem(tuple(gates), public_rows, variables)
-    # Half the tampering hits the 11 points (bytes 0-527), half the 9 scalars.
+    # Half the tampering hits the 11 points (bytes 0-527), half the 11 scalars.
     tamper = rng.choice([rng.randrange(528), rng.randrange(528, PROOF_BYTES)])
     return cs, witness, [witness[v] for v in exposed], tamper
+
+
+#: Small multiples of the Jubjub generator: the points random curve additions draw from.
+_POINTS = [jubjub.scalar_mul(jubjub.GENERATOR, k) for k in range(8)]
+
+
+def _random_curve_addition(rng: random.Random, witness: list[int]) -> list[Gate]:
+    """Two curve points on fresh variables, their sum and the helper ``x1·y2``: the gate row
+    and the row after it; the witness grows by seven variables."""
+    p, q = rng.choice(_POINTS), rng.choice(_POINTS)
+    total = jubjub.add(p, q)
+    first = len(witness)
+    witness += [p.u, p.v, q.u, q.v, total.u, total.v, p.u * q.v % R]
+    x1, y1, x2, y2, x3, y3, h = range(first, first + 7)
+    return [Gate(x1, y1, x2, y2, q_arith=0, q_add=1), Gate(x3, y3, 0, h, q_arith=0)]
 
 
 @given(random_circuits(), st.integers(min_value=0, max_value=7))
@@ -281,6 +300,7 @@ def test_random_circuits_complete_and_sound(
         changed[k] = (changed[k] + 1) % R
         assert not verify(vk, proof, changed)
     event(f"public inputs: {len(pi)}")
+    event(f"curve additions: {sum(1 for g in cs.gates if g.q_add)}")
     # The prover refuses exactly the witnesses is_satisfied rejects.
     changed_witness = list(witness)
     changed_witness[1 + tamper % (len(witness) - 1)] += 1

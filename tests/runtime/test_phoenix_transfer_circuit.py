@@ -262,12 +262,13 @@ def test_malformed_shapes_raise_typed_errors() -> None:
 
 
 def test_gate_counts_fit_dusks_crs() -> None:
-    """Every tiny circuit and the 2-input mainnet-depth one fit in 2^17 rows (the size of
-    Dusk's CRS); each input adds the same number of rows."""
+    """Every tiny circuit and the 2- and 4-input mainnet-depth ones fit in 2^17 rows (the
+    size of Dusk's CRS; with the curve-addition gate the 2-input one fits 2^16); each input
+    adds the same number of rows."""
     tiny = [_compiled(i).cs for i in (1, 2, 3, 4)]
     per_input = [len(b.gates) - len(a.gates) for a, b in itertools.pairwise(tiny)]
     assert max(per_input) - min(per_input) <= 2  # shared constants appear once
-    (mainnet,) = sizes.gate_counts([(2, 17)])
+    two, four = sizes.gate_counts([(2, 17), (4, 17)])
     assert len(tiny[-1].gates) <= sizes.DUSK_CRS_ROWS
-    assert mainnet.gates <= sizes.DUSK_CRS_ROWS
-    assert mainnet.padded == sizes.DUSK_CRS_ROWS
+    assert four.gates <= sizes.DUSK_CRS_ROWS
+    assert (two.padded, four.padded) == (sizes.DUSK_CRS_ROWS // 2, sizes.DUSK_CRS_ROWS)

@@ -1,7 +1,8 @@
 """Checking circuits without a prover: satisfaction, and that tampering is detected.
 
 ``detects_tamper`` changes one variable of an honest witness and evaluates only the rows
-that use that variable (the others cannot change), which is exactly what
+that use that variable (the others cannot change; a curve-addition row also reads the row
+after it), which is exactly what
 ``unsatisfied_rows`` would report for the tampered witness, only faster.
 """
 
@@ -17,6 +18,7 @@ from duskspec.crypto.plonk.constraint_system import (
     gate_value,
     is_satisfied,
     public_input_by_row,
+    row_holds,
 )
 
 
@@ -30,9 +32,11 @@ class Compiled:
     @cached_property
     def rows(self) -> dict[int, list[int]]:
         rows: dict[int, list[int]] = defaultdict(list)
-        for i, g in enumerate(self.cs.gates):
+        gates = self.cs.gates
+        for i, g in enumerate(gates):
+            readers = [i - 1, i] if i > 0 and gates[i - 1].q_add else [i]
             for index in {g.a, g.b, g.c, g.d}:
-                rows[index].append(i)
+                rows[index].extend(readers)
         return rows
 
     def satisfied(self, public: Sequence[int] | None = None) -> bool:
@@ -44,7 +48,10 @@ class Compiled:
         witness[variable] = (witness[variable] + delta) % R
         gates = self.cs.gates
         return any(
-            gate_value(gates[i], witness, self.pi.get(i, 0)) != 0 for i in self.rows[variable]
+            not row_holds(
+                gates[i], gates[i + 1] if i + 1 < len(gates) else None, witness, self.pi.get(i, 0)
+            )
+            for i in self.rows[variable]
         )
 
     def detects_public_change(self, index: int, delta: int = 1) -> bool:

@@ -20,7 +20,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from duskspec.crypto.plonk.constraint_system import ZERO_VARIABLE, ConstraintSystem, Gate, R
+from duskspec.crypto.plonk.constraint_system import (
+    CURVE_D,
+    ZERO_VARIABLE,
+    ConstraintSystem,
+    Gate,
+    R,
+)
 from duskspec.errors import CryptoError
 
 
@@ -141,11 +147,14 @@ class Builder:
         q_c: int = 0,
     ) -> None:
         """The row ``q_m·a·b + q_l·a + q_r·b + q_o·c + q_4·d + q_c = 0``."""
-        for w in (a, b, c, d):
-            if not 0 <= w.index < len(self._values):
-                raise CryptoError("crypto.plonk_unknown_variable", f"no variable {w.index}")
+        self._check_variables(a, b, c, d)
         selectors = (q_m % R, q_l % R, q_r % R, q_o % R, q_4 % R, q_c % R)
         self._gates.append(Gate(a.index, b.index, c.index, d.index, *selectors))
+
+    def _check_variables(self, *ws: Witness) -> None:
+        for w in ws:
+            if not 0 <= w.index < len(self._values):
+                raise CryptoError("crypto.plonk_unknown_variable", f"no variable {w.index}")
 
     def assert_equal(self, a: Witness, b: Witness) -> None:
         """``a - b = 0``."""
@@ -187,6 +196,23 @@ class Builder:
         c = self.append_witness(value)
         self.append_gate(a, b, c, d, q_m=k, q_o=-1, q_4=qd, q_c=lc.constant)
         return c
+
+    def curve_add(
+        self, x1: Witness, y1: Witness, x2: Witness, y2: Witness
+    ) -> tuple[Witness, Witness]:
+        """``(x3, y3) = (x1, y1) + (x2, y2)`` on Jubjub by the curve-addition gate: the row
+        ``(x1, y1, x2, y2)`` with ``q_add = 1`` and the row ``(x3, y3, 0, h = x1·y2)`` after it
+        (two rows; constraint_system.curve_addition_values)."""
+        self._check_variables(x1, y1, x2, y2)
+        u1, v1, u2, v2 = (self.value(w) for w in (x1, y1, x2, y2))
+        cross = CURVE_D * u1 * v2 * v1 * u2 % R
+        u3 = (u1 * v2 + v1 * u2) * pow((1 + cross) % R, R - 2, R)
+        v3 = (v1 * v2 + u1 * u2) * pow((1 - cross) % R, R - 2, R)
+        x3, y3 = self.append_witness(u3), self.append_witness(v3)
+        h = self.append_witness(u1 * v2)
+        self._gates.append(Gate(x1.index, y1.index, x2.index, y2.index, q_arith=0, q_add=1))
+        self._gates.append(Gate(x3.index, y3.index, ZERO_VARIABLE, h.index, q_arith=0))
+        return x3, y3
 
     def materialize(self, lc: Linear) -> Witness:
         """A variable equal to ``lc``: no row for a bare variable, otherwise a chain of rows

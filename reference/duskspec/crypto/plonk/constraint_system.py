@@ -12,6 +12,16 @@ where ``PI_i`` is the public input placed on row ``i`` (zero on other rows). A p
 that must equal ``v``: the row reads ``v - a = 0``. Rows with ``q_arith = 0`` carry no
 arithmetic constraint (padding, or rows reserved for custom gates).
 
+A row may also carry the *curve-addition gate* (selector ``q_add``, spec/crypto.md §12.9): with
+``(x1, y1) = (a, b)`` and ``(x2, y2) = (c, d)`` of this row and ``(x3, y3, h) = (a', b', d')``
+the wires of the *next* row, it asserts ``h = x1·y2`` and the Jubjub (twisted Edwards,
+``-x² + y² = 1 + D·x²·y²``) addition law
+
+    x3·(1 + D·h·y1·x2) = h + y1·x2,     y3·(1 - D·h·y1·x2) = y1·y2 + x1·x2,
+
+each multiplied by ``q_add``: two rows per addition instead of seven arithmetic ones. A row
+with ``q_add ≠ 0`` is never the last gate (``keys.check_circuit``).
+
 *Copy constraints* are implicit: every occurrence of one variable index in any wire of any
 gate must hold the same value. PLONK's permutation argument enforces exactly that, so a
 builder expresses ``x == y`` either by reusing a variable or by an arithmetic gate.
@@ -27,10 +37,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from duskspec.crypto.hashes import BLS_SCALAR_ORDER
+from duskspec.crypto.jubjub import EDWARDS_D
 from duskspec.errors import CryptoError
 
 #: The BLS12-381 scalar field order r: every selector, witness value and public input is mod r.
 R = BLS_SCALAR_ORDER
+
+#: Jubjub's ``d``: the constant of the curve-addition gate.
+CURVE_D = EDWARDS_D
 
 #: Variable 0 is the constant zero of every circuit.
 ZERO_VARIABLE = 0
@@ -51,6 +65,7 @@ class Gate:
     q_4: int = 0
     q_c: int = 0
     q_arith: int = 1
+    q_add: int = 0
 
 
 @dataclass(frozen=True)
@@ -67,10 +82,31 @@ class ConstraintSystem:
 
 
 def gate_value(gate: Gate, w: Sequence[int], public_input: int) -> int:
-    """The left-hand side of the row equation, mod r (zero when the row is satisfied)."""
+    """The left-hand side of the row's arithmetic equation, mod r (zero when it holds)."""
     a, b, c, d = w[gate.a], w[gate.b], w[gate.c], w[gate.d]
     arithmetic = gate.q_m * a * b + gate.q_l * a + gate.q_r * b + gate.q_o * c + gate.q_4 * d
     return (gate.q_arith * (arithmetic + gate.q_c) + public_input) % R
+
+
+def curve_addition_values(gate: Gate, after: Gate, w: Sequence[int]) -> tuple[int, int, int]:
+    """The three curve-addition constraints of a row (``after`` is the next row), each
+    times ``q_add``, mod r: all zero when the gate holds."""
+    x1, y1, x2, y2 = w[gate.a], w[gate.b], w[gate.c], w[gate.d]
+    x3, y3, h = w[after.a], w[after.b], w[after.d]
+    cross = CURVE_D * h * y1 * x2
+    helper = x1 * y2 - h
+    u = x3 + x3 * cross - h - y1 * x2
+    v = y3 - y3 * cross - y1 * y2 - x1 * x2
+    return (gate.q_add * helper % R, gate.q_add * u % R, gate.q_add * v % R)
+
+
+def row_holds(gate: Gate, after: Gate | None, w: Sequence[int], public_input: int) -> bool:
+    """The arithmetic equation and, when ``q_add ≠ 0``, the curve-addition constraints."""
+    if gate_value(gate, w, public_input) != 0:
+        return False
+    if gate.q_add % R == 0:
+        return True
+    return after is not None and curve_addition_values(gate, after, w) == (0, 0, 0)
 
 
 def public_input_by_row(cs: ConstraintSystem, public_inputs: Sequence[int]) -> dict[int, int]:
@@ -95,7 +131,12 @@ def unsatisfied_rows(
     if witness[ZERO_VARIABLE] % R != 0:
         return [-1]
     pi = public_input_by_row(cs, public_inputs)
-    return [i for i, g in enumerate(cs.gates) if gate_value(g, witness, pi.get(i, 0)) != 0]
+    gates = cs.gates
+    return [
+        i
+        for i, g in enumerate(gates)
+        if not row_holds(g, gates[i + 1] if i + 1 < len(gates) else None, witness, pi.get(i, 0))
+    ]
 
 
 def is_satisfied(

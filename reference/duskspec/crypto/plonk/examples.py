@@ -72,12 +72,29 @@ def no_public_circuit() -> Instance:
     return ConstraintSystem(gates, (), 14), w, []
 
 
+def curve_add_circuit() -> Instance:
+    """Jubjub ``2·(G + 5G)`` by the curve-addition gate, the result's ``u, v`` public."""
+    from duskspec.crypto import jubjub
+    from duskspec.crypto.plonk.builder import Builder
+
+    builder = Builder()
+    g, g5 = jubjub.GENERATOR, jubjub.scalar_mul(jubjub.GENERATOR, 5)
+    p = [builder.append_witness(c) for c in (g.u, g.v, g5.u, g5.v)]
+    u, v = builder.curve_add(*p)
+    u, v = builder.curve_add(u, v, u, v)
+    builder.assert_public(u)
+    builder.assert_public(v)
+    cs, witness, public_inputs = builder.compile()
+    return cs, list(witness), list(public_inputs)
+
+
 #: The hand-built circuits by name.
 SMALL_CIRCUITS = {
     "mul": mul_circuit,
     "cubic": cubic_circuit,
     "four_wire": four_wire_circuit,
     "no_public": no_public_circuit,
+    "curve_add": curve_add_circuit,
 }
 
 

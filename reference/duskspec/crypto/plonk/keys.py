@@ -8,13 +8,14 @@ Derivation is deterministic (spec/crypto.md §12.3):
 2. each *folded* selector ``Q_m, Q_l, Q_r, Q_o, Q_4, Q_c`` is the polynomial of degree < n
    taking ``q_arith·q_x`` of row ``i`` at ``ω^i``: on H the gate equation
    ``q_arith·(q_m·a·b + ... + q_c) + PI`` equals ``Q_m·a·b + Q_l·a + Q_r·b + Q_o·c + Q_4·d +
-   Q_c + PI``, which saves the verifier a commitment and an evaluation;
+   Q_c + PI``, which saves the verifier a commitment and an evaluation; ``Q_add`` takes the
+   curve-addition selector ``q_add`` as it is (not folded);
 3. wire ``j`` of row ``i`` is the position ``(j, i)`` with label ``k_j·ω^i`` (``k`` =
    :data:`COSET_CONSTANTS`); the positions holding one variable form a cycle in the order
    ``j·n + i`` ascending, and ``σ_j(ω^i)`` is the label of the next position of that cycle;
-4. the verifier key commits to the 6 folded selectors and the 4 permutation polynomials.
+4. the verifier key commits to the 7 selectors and the 4 permutation polynomials.
 
-The verifier key is the expensive part (10 MSMs of size n); :func:`derive_keys` stores its
+The verifier key is the expensive part (11 MSMs of size n); :func:`derive_keys` stores its
 bytes on disk under a hash of the circuit encoding and the SRS part the keys depend on.
 """
 
@@ -40,10 +41,10 @@ from duskspec.errors import CryptoError
 COSET_CONSTANTS = (1, 7, 13, 17)
 
 #: Selector order in the circuit encoding.
-SELECTORS = ("q_m", "q_l", "q_r", "q_o", "q_4", "q_c", "q_arith")
+SELECTORS = ("q_m", "q_l", "q_r", "q_o", "q_4", "q_c", "q_arith", "q_add")
 
-#: Folded selector order (``Q_x = q_arith·q_x``) in keys.
-FOLDED_SELECTORS = ("Q_m", "Q_l", "Q_r", "Q_o", "Q_4", "Q_c")
+#: Selector polynomial order in keys: the folded ``Q_x = q_arith·q_x``, then ``Q_add = q_add``.
+FOLDED_SELECTORS = ("Q_m", "Q_l", "Q_r", "Q_o", "Q_4", "Q_c", "Q_add")
 
 #: Commitments in a verifier key: the folded selectors, then σ_1..σ_4.
 VK_COMMITMENTS = len(FOLDED_SELECTORS) + 4
@@ -51,22 +52,26 @@ VK_COMMITMENTS = len(FOLDED_SELECTORS) + 4
 #: The quotient is computed on cosets ``s_k·H`` inside ``g·H_8n``, ``g`` this generator.
 COSET_SHIFT = MULTIPLICATIVE_GENERATOR
 
-#: How many cosets of H the quotient is evaluated on: ``t`` has degree 4n + 6 < 5n, so five
-#: cosets (5n points) determine it (the numerator's degree 5n + 6 does not matter: ``t`` is
-#: evaluated pointwise as numerator / Z_H).
+#: How many cosets of H the quotient is evaluated on: ``t`` has degree 4n + 10 < 5n (n >= 16),
+#: so five cosets (5n points) determine it (the numerator's degree 5n + 10 does not matter:
+#: ``t`` is evaluated pointwise as numerator / Z_H).
 QUOTIENT_COSETS = 5
 
-#: Smallest domain.
-MIN_DOMAIN = 8
+#: Smallest domain (``4n + 10 < 5n`` needs n > 10).
+MIN_DOMAIN = 16
 
-#: Extra SRS powers beyond n: the last quotient part has n + 7 coefficients.
-SRS_EXTRA = 7
+#: Blinding scalars per wire polynomial: three, as wires are opened at ζ and at ζω.
+WIRE_BLINDERS = 3
 
-VK_VERSION = 1
+#: Extra SRS powers beyond n: the last quotient part has n + 11 coefficients (wires and ``z``
+#: have degree n + 2, the numerator 5n + 10, ``t`` 4n + 10).
+SRS_EXTRA = 11
+
+VK_VERSION = 2
 
 
 def domain_size(gate_count: int) -> int:
-    """``max(8, smallest power of two ≥ gate_count + 1)``: room for the zero row."""
+    """``max(16, smallest power of two ≥ gate_count + 1)``: room for the zero row."""
     size = MIN_DOMAIN
     while size < gate_count + 1:
         size *= 2
@@ -90,6 +95,8 @@ def check_circuit(cs: ConstraintSystem) -> None:
             raise CryptoError("crypto.plonk_circuit", f"row {i} names an unknown variable")
         if not all(0 <= s < R for s in _selector_values(g)):
             raise CryptoError("crypto.plonk_circuit", f"row {i} has a selector outside [0, r)")
+    if cs.gates and cs.gates[-1].q_add % R:
+        raise CryptoError("crypto.plonk_circuit", "the last gate is a curve addition")
     if len(set(cs.public_rows)) != len(cs.public_rows):
         raise CryptoError("crypto.plonk_circuit", "a row carries two public inputs")
     if not all(0 <= row < len(cs.gates) for row in cs.public_rows):
@@ -97,7 +104,7 @@ def check_circuit(cs: ConstraintSystem) -> None:
 
 
 def _selector_values(g: Gate) -> tuple[int, ...]:
-    return (g.q_m, g.q_l, g.q_r, g.q_o, g.q_4, g.q_c, g.q_arith)
+    return (g.q_m, g.q_l, g.q_r, g.q_o, g.q_4, g.q_c, g.q_arith, g.q_add)
 
 
 def wire_variables(rows: Sequence[Gate]) -> list[list[int]]:
@@ -132,8 +139,8 @@ def _powers(base: int, count: int) -> list[int]:
 
 def selector_columns(rows: Sequence[Gate]) -> list[list[int]]:
     """Step 2: ``columns[s][i]`` = ``q_arith·q_x`` of row ``i`` for ``x`` the ``s``-th of
-    :data:`FOLDED_SELECTORS`."""
-    folded = [[g.q_arith * q % R for q in _selector_values(g)[:6]] for g in rows]
+    :data:`FOLDED_SELECTORS` (``q_add`` as it is for the last)."""
+    folded = [[*(g.q_arith * q % R for q in _selector_values(g)[:6]), g.q_add % R] for g in rows]
     return [list(column) for column in zip(*folded, strict=True)]
 
 
@@ -142,7 +149,7 @@ def selector_columns(rows: Sequence[Gate]) -> list[list[int]]:
 
 @dataclass(frozen=True)
 class VerifierKey:
-    """What the verifier needs: the domain, where public inputs sit, 10 commitments, and the
+    """What the verifier needs: the domain, where public inputs sit, 11 commitments, and the
     SRS's G2 part."""
 
     n: int
@@ -158,7 +165,7 @@ class VerifierKey:
         return self.encode()
 
     def encode(self) -> bytes:
-        """``u8(1) || u32le(n) || u32le(ℓ) || ℓ × u32le(row) || 6 selector commitments ||
+        """``u8(2) || u32le(n) || u32le(ℓ) || ℓ × u32le(row) || 7 selector commitments ||
         4 permutation commitments || [1]_2 || [τ]_2`` (G1 48 bytes, G2 96, compressed)."""
         parts = [
             bytes([VK_VERSION]),
@@ -193,7 +200,8 @@ def decode_verifier_key(data: bytes) -> VerifierKey:
         offset += G1_BYTES
     g2 = _decode_g2(data[offset : offset + G2_BYTES])
     g2_tau = _decode_g2(data[offset + G2_BYTES :])
-    return VerifierKey(n, rows, tuple(points[:6]), tuple(points[6:]), g2, g2_tau)
+    selectors = len(FOLDED_SELECTORS)
+    return VerifierKey(n, rows, tuple(points[:selectors]), tuple(points[selectors:]), g2, g2_tau)
 
 
 def _decode_g2(data: bytes) -> G2Point:
@@ -324,7 +332,7 @@ def key_content_hash(cs: ConstraintSystem, srs: SRS) -> str:
     first n + 7 G1 powers and both G2 points)."""
     n = domain_size(len(cs.gates))
     h = hashlib.blake2b(digest_size=32, person=b"duskspec-pkeys")
-    h.update(b"duskspec plonk keys v1")
+    h.update(b"duskspec plonk keys v2")
     h.update(encode_constraint_system(cs))
     for point in srs.g1_powers[: n + SRS_EXTRA]:
         h.update(point.to_compressed_bytes())
@@ -360,8 +368,8 @@ def _store_vk(cs: ConstraintSystem, srs: SRS, cache_dir: Path, vk: VerifierKey) 
 
 def encode_constraint_system(cs: ConstraintSystem) -> bytes:
     """``u32le(variable_count) || u32le(gates) || u32le(ℓ) || ℓ × u32le(row) || gates``;
-    a gate is ``4 × u32le(wire a, b, c, d) || 7 × 32-byte LE selectors`` in
-    :data:`SELECTORS` order (240 bytes)."""
+    a gate is ``4 × u32le(wire a, b, c, d) || 8 × 32-byte LE selectors`` in
+    :data:`SELECTORS` order (272 bytes)."""
     parts = [
         cs.variable_count.to_bytes(4, "little"),
         len(cs.gates).to_bytes(4, "little"),
@@ -393,13 +401,14 @@ def decode_constraint_system(data: bytes) -> ConstraintSystem:
     return cs
 
 
-#: Bytes of one encoded gate: four u32le wires and seven 32-byte selectors.
-GATE_BYTES = 4 * 4 + 7 * 32
+#: Bytes of one encoded gate: four u32le wires and eight 32-byte selectors.
+GATE_BYTES = 4 * 4 + len(SELECTORS) * 32
 
 
 def _decode_gate(data: bytes) -> Gate:
     wires = [int.from_bytes(data[4 * k : 4 * k + 4], "little") for k in range(4)]
-    selectors = [int.from_bytes(data[16 + 32 * k : 48 + 32 * k], "little") for k in range(7)]
+    count = len(SELECTORS)
+    selectors = [int.from_bytes(data[16 + 32 * k : 48 + 32 * k], "little") for k in range(count)]
     return Gate(*wires, *selectors)
 
 

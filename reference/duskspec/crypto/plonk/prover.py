@@ -4,11 +4,13 @@ The protocol is Gabizon-Williamson-Ciobotaru's PLONK (eprint 2019/953, the versi
 linearisation polynomial), adapted to four wires ``a, b, c, d`` and the gate equation of
 :mod:`duskspec.crypto.plonk.constraint_system`. Round by round:
 
-1. commit to the blinded wire polynomials ``w_j(X) = (b_2j·X + b_2j+1)·Z_H(X) + Σ w_j,i L_i``;
+1. commit to the blinded wire polynomials ``w_j(X) = (b·X² + b'·X + b'')·Z_H(X) + Σ w_j,i L_i``;
 2. ``β, γ``; commit to the blinded grand product ``z``;
-3. ``α``; commit to the quotient ``t`` split in four parts ``t_0..t_3``;
-4. ``ζ``; send ``a, b, c, d, σ_1, σ_2, σ_3`` at ζ and ``z`` at ``ζω``;
-5. ``v``; send the openings ``W_ζ`` (linearisation + batched evaluations) and ``W_ζω``.
+3. ``α``; commit to the quotient ``t`` split in four parts ``t_0..t_3`` (arithmetic gate,
+   permutation, ``L_0``, and the curve-addition gate with weights ``α³, α⁴, α⁵``);
+4. ``ζ``; send ``a, b, c, d, σ_1, σ_2, σ_3`` at ζ and ``a, b, d, z`` at ``ζω``;
+5. ``v, v_ω``; send the openings ``W_ζ`` (linearisation + ``v``-batched evaluations) and
+   ``W_ζω`` (``z + v_ω·a + v_ω²·b + v_ω³·d``).
 
 Every non-trivial function is written once against :class:`~duskspec.crypto.plonk.field.Field`;
 ``backend="fast"`` and ``backend="reference"`` give the same bytes for the same seed.
@@ -24,11 +26,12 @@ from dataclasses import dataclass
 from py_arkworks_bls12381 import G1Point
 
 from duskspec.crypto.plonk import polynomial as poly
-from duskspec.crypto.plonk.constraint_system import R, is_satisfied
+from duskspec.crypto.plonk.constraint_system import CURVE_D, R, is_satisfied
 from duskspec.crypto.plonk.field import Fe, Field, field, root_of_unity
 from duskspec.crypto.plonk.keys import (
     COSET_CONSTANTS,
     SRS_EXTRA,
+    WIRE_BLINDERS,
     Preprocessed,
     ProverKey,
     quotient_shifts,
@@ -39,11 +42,23 @@ from duskspec.crypto.plonk.transcript import Transcript
 from duskspec.errors import CryptoError
 
 #: The transcript's protocol label.
-PROTOCOL_LABEL = b"duskspec-plonk-v1"
+PROTOCOL_LABEL = b"duskspec-plonk-v2"
 
 #: Points, then scalars, in proof order (spec/crypto.md §12.6).
 PROOF_POINTS = ("a", "b", "c", "d", "z", "t_0", "t_1", "t_2", "t_3", "w_zeta", "w_zeta_omega")
-PROOF_SCALARS = ("a", "b", "c", "d", "sigma_1", "sigma_2", "sigma_3", "z_omega")
+PROOF_SCALARS = (
+    "a",
+    "b",
+    "c",
+    "d",
+    "sigma_1",
+    "sigma_2",
+    "sigma_3",
+    "z_omega",
+    "a_omega",
+    "b_omega",
+    "d_omega",
+)
 PROOF_BYTES = 48 * len(PROOF_POINTS) + 32 * len(PROOF_SCALARS)
 
 
@@ -53,7 +68,7 @@ class Proof:
     evaluations: tuple[int, ...]
 
     def encode(self) -> bytes:
-        """11 compressed G1 points then 8 little-endian scalars: 784 bytes."""
+        """11 compressed G1 points then 11 little-endian scalars: 880 bytes."""
         return b"".join(p.to_compressed_bytes() for p in self.points) + b"".join(
             encode_scalar(e) for e in self.evaluations
         )
@@ -132,7 +147,7 @@ class _Prover:
         transcript = start_transcript(self.pk.vk.encoded, public_inputs)
         # Round 1: wires.
         wire_values = self._wire_values(witness)
-        wires = [self._blind(poly.intt(f, values), 2) for values in wire_values]
+        wires = [self._blind(poly.intt(f, values), WIRE_BLINDERS) for values in wire_values]
         wire_commitments = [self._commit(w) for w in wires]
         for name, point in zip(("a", "b", "c", "d"), wire_commitments, strict=True):
             transcript.append(name.encode(), point.to_compressed_bytes())
@@ -160,15 +175,20 @@ class _Prover:
         zeta_omega = f.mul(zeta, f.from_int(root_of_unity(n)))
         opened = [*wires, *pre.sigma_coeffs[:3]]
         evaluations = [poly.evaluate(f, p, zeta) for p in opened]
-        z_omega = poly.evaluate(f, z, zeta_omega)
-        evaluation_ints = [f.to_int(e) for e in [*evaluations, z_omega]]
+        shifted = [z, wires[0], wires[1], wires[3]]
+        shifted_evaluations = [poly.evaluate(f, p, zeta_omega) for p in shifted]
+        evaluation_ints = [f.to_int(e) for e in [*evaluations, *shifted_evaluations]]
         transcript.append(b"evaluations", b"".join(encode_scalar(e) for e in evaluation_ints))
         v = f.from_int(transcript.challenge(b"v"))
+        v_omega = f.from_int(transcript.challenge(b"v_omega"))
         # Round 5: openings.
-        r = self._linearisation(evaluations, z_omega, z, parts, beta, gamma, alpha, zeta)
+        r = self._linearisation(
+            evaluations, shifted_evaluations, z, parts, beta, gamma, alpha, zeta
+        )
         batched = _lincomb(f, [(c, p) for c, p in zip(f.powers(v, 8), [r, *opened], strict=True)])
         w_zeta = self._commit(poly.divide_by_linear(f, batched, zeta))
-        w_zeta_omega = self._commit(poly.divide_by_linear(f, z, zeta_omega))
+        batched_omega = _lincomb(f, list(zip(f.powers(v_omega, 4), shifted, strict=True)))
+        w_zeta_omega = self._commit(poly.divide_by_linear(f, batched_omega, zeta_omega))
         points = (*wire_commitments, z_commitment, *part_commitments, w_zeta, w_zeta_omega)
         return Proof(points, tuple(evaluation_ints))
 
@@ -230,12 +250,8 @@ class _Prover:
         shifts = quotient_shifts(n)
         w = [poly.subcoset_ntt(f, c, n, shifts) for c in wires]
         z_coset = poly.subcoset_ntt(f, z, n, shifts)
-        # z(ω·s·ω^i) = z(s·ω^(i+1)): rotate each coset's block by one.
-        z_shifted: list[Fe] = []
-        for k in range(len(shifts)):
-            block = z_coset[k * n : (k + 1) * n]
-            z_shifted += block[1:] + block[:1]
-        q_m, q_l, q_r, q_o, q_4, q_c = pre.selector_coset
+        z_shifted = _next_row(z_coset, n)
+        q_m, q_l, q_r, q_o, q_4, q_c, q_add = pre.selector_coset
         arithmetic = f.vmul(f.vmul(q_m, w[0]), w[1])
         for selector, wire in ((q_l, w[0]), (q_r, w[1]), (q_o, w[2]), (q_4, w[3])):
             arithmetic = f.vadd(arithmetic, f.vmul(selector, wire))
@@ -247,7 +263,11 @@ class _Prover:
             permuted = f.vmul(permuted, _affine(f, w[j], pre.sigma_coset[j], beta, gamma))
         first = f.vmul(f.vshift(z_coset, f.neg(f.one())), pre.l0_coset)
         numerator = f.vadd(gate, f.vscale(f.vsub(identity, permuted), alpha))
-        numerator = f.vadd(numerator, f.vscale(first, f.mul(alpha, alpha)))
+        alpha2 = f.mul(alpha, alpha)
+        numerator = f.vadd(numerator, f.vscale(first, alpha2))
+        after = [_next_row(w[0], n), _next_row(w[1], n), _next_row(w[3], n)]
+        addition = f.vmul(q_add, curve_addition_terms(f, w, after, alpha))
+        numerator = f.vadd(numerator, addition)
         return poly.subcoset_intt(f, f.vmul(numerator, pre.inv_vanishing_coset), n, shifts)
 
     def _check_degree(self, t: list[Fe]) -> None:
@@ -264,7 +284,7 @@ class _Prover:
     def _linearisation(
         self,
         evaluations: list[Fe],
-        z_omega: Fe,
+        shifted: list[Fe],
         z: list[Fe],
         parts: list[list[Fe]],
         beta: Fe,
@@ -276,7 +296,8 @@ class _Prover:
         leaving the selectors, ``z``, ``σ_4`` and the quotient parts as polynomials."""
         f, n, pre = self.f, self.n, self.pre
         a, b, c, d, s1, s2, s3 = evaluations
-        q_m, q_l, q_r, q_o, q_4, q_c = pre.selector_coeffs
+        z_omega, a_omega, b_omega, d_omega = shifted
+        q_m, q_l, q_r, q_o, q_4, q_c, q_add = pre.selector_coeffs
         ab = f.mul(a, b)
         terms: list[tuple[Fe, Sequence[Fe]]] = [
             (ab, q_m),
@@ -291,6 +312,10 @@ class _Prover:
         vanishing = f.sub(zeta_n, f.one())
         l0 = lagrange_first(f, zeta, vanishing, n)
         alpha2 = f.mul(alpha, alpha)
+        addition = curve_addition_terms(
+            f, [[a], [b], [c], [d]], [[a_omega], [b_omega], [d_omega]], alpha
+        )
+        terms.append((addition[0], q_add))
         terms.append((f.add(f.mul(alpha, identity), f.mul(alpha2, l0)), z))
         terms.append(
             (f.neg(f.mul(f.mul(alpha, permuted), f.mul(z_omega, beta))), pre.sigma_coeffs[3])
@@ -300,6 +325,34 @@ class _Prover:
             terms.append((weight, part))
             weight = f.mul(weight, zeta_n)
         return _lincomb(f, terms)
+
+
+def curve_addition_terms(
+    f: Field, wires: Sequence[list[Fe]], after: Sequence[list[Fe]], alpha: Fe
+) -> list[Fe]:
+    """``α³·(x1·y2 - h) + α⁴·(x3·(1 + D·h·y1·x2) - h - y1·x2)
+    + α⁵·(y3·(1 - D·h·y1·x2) - y1·y2 - x1·x2)`` pointwise (spec/crypto.md §12.9), with
+    ``(x1, y1, x2, y2) = (a, b, c, d)`` and ``(x3, y3, h) = (a, b, d)`` of the next row; the
+    gate's selector multiplies the result."""
+    x1, y1, x2, y2 = wires
+    x3, y3, h = after
+    y1x2 = f.vmul(y1, x2)
+    cross = f.vscale(f.vmul(h, y1x2), f.from_int(CURVE_D))
+    helper = f.vsub(f.vmul(x1, y2), h)
+    u = f.vsub(f.vadd(x3, f.vmul(x3, cross)), f.vadd(h, y1x2))
+    v = f.vsub(f.vsub(y3, f.vmul(y3, cross)), f.vadd(f.vmul(y1, y2), f.vmul(x1, x2)))
+    alpha3, alpha4, alpha5 = f.powers(alpha, 6)[3:]
+    return f.vadd(f.vscale(helper, alpha3), f.vadd(f.vscale(u, alpha4), f.vscale(v, alpha5)))
+
+
+def _next_row(values: list[Fe], n: int) -> list[Fe]:
+    """``p(ω·X)`` on cosets ``s·H`` laid out block by block: ``p(s·ω^(i+1))`` is the next
+    entry of the same block, so each block rotates by one."""
+    out: list[Fe] = []
+    for k in range(len(values) // n):
+        block = values[k * n : (k + 1) * n]
+        out += block[1:] + block[:1]
+    return out
 
 
 def permutation_products(

@@ -5,7 +5,7 @@ This is the stable interface the VM's ``verify_plonk`` host query calls (spec/cr
 (``crypto.plonk_proof_length``, ``crypto.plonk_proof_point``, ``crypto.plonk_proof_scalar``,
 ``crypto.plonk_public_input_count``, ``crypto.plonk_public_input_range`` and the
 ``crypto.plonk_vk_*`` codes of a verifier key given as bytes); a well-formed proof that does
-not verify returns ``False``. Verification is one 22-point MSM, one scalar multiplication
+not verify returns ``False``. Verification is one 23-point MSM, one scalar multiplication
 and one 2-pairing check.
 """
 
@@ -27,6 +27,7 @@ from duskspec.crypto.plonk.prover import (
     PROOF_SCALARS,
     Proof,
     check_public_inputs,
+    curve_addition_terms,
     permutation_products,
     start_transcript,
 )
@@ -38,7 +39,7 @@ _G1 = G1Point()
 
 
 def decode_proof(data: bytes) -> Proof:
-    """Exactly 784 bytes: 11 canonical compressed G1 points in the subgroup, then 8 canonical
+    """Exactly 880 bytes: 11 canonical compressed G1 points in the subgroup, then 11 canonical
     little-endian scalars."""
     if len(data) != PROOF_BYTES:
         raise CryptoError("crypto.plonk_proof_length", f"{len(data)} bytes, expected {PROOF_BYTES}")
@@ -80,6 +81,7 @@ class _Challenges:
     alpha: int
     zeta: int
     v: int
+    v_omega: int
     u: int
 
 
@@ -98,9 +100,10 @@ def _challenges(vk: VerifierKey, data: bytes, public_inputs: Sequence[int]) -> _
     zeta = transcript.challenge(b"zeta")
     transcript.append(b"evaluations", data[len(PROOF_POINTS) * G1_BYTES :])
     v = transcript.challenge(b"v")
+    v_omega = transcript.challenge(b"v_omega")
     transcript.append(b"w_zeta", points[9])
     transcript.append(b"w_zeta_omega", points[10])
-    return _Challenges(beta, gamma, alpha, zeta, v, transcript.short_challenge(b"u"))
+    return _Challenges(beta, gamma, alpha, zeta, v, v_omega, transcript.short_challenge(b"u"))
 
 
 def _lagrange_at(zeta: int, n: int, rows: Sequence[int]) -> list[int] | None:
@@ -125,17 +128,24 @@ def _check(vk: VerifierKey, proof: Proof, data: bytes, public_inputs: Sequence[i
         return False
     l0 = lagrange[0]
     pi_zeta = sum(x * y for x, y in zip(public_inputs, lagrange[1:], strict=True)) % R
-    a, b, c, d, s1, s2, s3, z_omega = proof.evaluations
+    a, b, c, d, s1, s2, s3, z_omega, a_omega, b_omega, d_omega = proof.evaluations
     beta, gamma, alpha, zeta, u = ch.beta, ch.gamma, ch.alpha, ch.zeta, ch.u
     identity, permuted = permutation_products(_INT, [a, b, c, d], [s1, s2, s3], beta, gamma, zeta)
     alpha2 = alpha * alpha % R
     r0 = (pi_zeta - alpha * permuted * z_omega % R * (d + gamma) - alpha2 * l0) % R
-    # [F] = [D] + Σ v^k [opened_k];  E = -r0 + Σ v^k ē_k + u·z̄ω.
+    (addition,) = curve_addition_terms(
+        _INT, [[a], [b], [c], [d]], [[a_omega], [b_omega], [d_omega]], alpha
+    )
+    # [F] = [D] + Σ v^k [opened_k] + u·([z] + v_ω[a] + v_ω²[b] + v_ω³[d]);
+    # E = -r0 + Σ v^k ē_k + u·(z̄ω + v_ω·āω + v_ω²·b̄ω + v_ω³·d̄ω).
     vs = _INT.powers(ch.v, 8)[1:]
+    ws = [u * x % R for x in _INT.powers(ch.v_omega, 4)]
     e = (-r0 + sum(x * y for x, y in zip(vs, [a, b, c, d, s1, s2, s3], strict=True))) % R
-    e = (e + u * z_omega) % R
+    shifted = [z_omega, a_omega, b_omega, d_omega]
+    e = (e + sum(x * y for x, y in zip(ws, shifted, strict=True))) % R
+    opened = [(vs[0] + ws[1]) % R, (vs[1] + ws[2]) % R, vs[2], (vs[3] + ws[3]) % R, *vs[4:]]
     a_c, b_c, c_c, d_c, z_c, t0, t1, t2, t3, w_zeta, w_zeta_omega = proof.points
-    q_m, q_l, q_r, q_o, q_4, q_c = vk.selectors
+    q_m, q_l, q_r, q_o, q_4, q_c, q_add = vk.selectors
     s1_c, s2_c, s3_c, s4_c = vk.sigmas
     zeta_n = pow(zeta, n, R)
     part_weight = (1 - zeta_n) % R  # -Z_H(ζ)
@@ -146,13 +156,14 @@ def _check(vk: VerifierKey, proof: Proof, data: bytes, public_inputs: Sequence[i
         (q_o, c),
         (q_4, d),
         (q_c, 1),
-        (z_c, alpha * identity + alpha2 * l0 + u),
+        (q_add, addition),
+        (z_c, alpha * identity + alpha2 * l0 + ws[0]),
         (s4_c, -alpha * permuted % R * z_omega % R * beta),
         (t0, part_weight),
         (t1, part_weight * zeta_n),
         (t2, part_weight * zeta_n % R * zeta_n),
         (t3, part_weight * pow(zeta_n, 3, R)),
-        *zip((a_c, b_c, c_c, d_c, s1_c, s2_c, s3_c), vs, strict=True),
+        *zip((a_c, b_c, c_c, d_c, s1_c, s2_c, s3_c), opened, strict=True),
         (_G1, -e),
         (w_zeta, zeta),
         (w_zeta_omega, u * zeta * root_of_unity(n)),

@@ -387,8 +387,8 @@ def _plonk_error_cases(key: bytes, proof: bytes, pi: tuple[int, ...]) -> Iterato
         ),
         (
             "vk_version",
-            "verifier key version byte 2",
-            b"\x02" + key[1:],
+            "verifier key version byte 1 (the arithmetic-only v1 layout)",
+            b"\x01" + key[1:],
             proof,
             pi,
             "crypto.plonk_vk_version",

@@ -5,10 +5,10 @@ Points are affine ``(u, v)`` pairs of variables on ``-u² + v² = 1 + d·u²·v�
 twisted Edwards addition law (a = -1) is complete on Jubjub (``d`` is not a square), so
 identity and doubling need no special case:
 
-    u3·(1 + d·E) = A + B,   v3·(1 - d·E) = C + D,
-    A = u1·v2, B = v1·u2, C = u1·u2, D = v1·v2, E = A·B          (7 rows)
+    u3·(1 + d·u1·v2·v1·u2) = u1·v2 + v1·u2,   v3·(1 - d·u1·v2·v1·u2) = v1·v2 + u1·u2
 
-Doubling uses ``u3·(v² - u²) = 2uv`` and ``v3·(2 - (v² - u²)) = v² + u²`` (5 rows).
+is one curve-addition gate (spec/crypto.md §12.9): two rows per addition; doubling is
+``p + p`` (two rows).
 
 Scalars enter as odd signed base-4 digits (:func:`signed_windows`): ``k = Σ e_i·4^i + δ``
 with ``e_i = (2s_i − 1)(1 + 2m_i) ∈ {−3, −1, 1, 3}``, so a window's point is ``±P`` or
@@ -16,9 +16,9 @@ with ``e_i = (2s_i − 1)(1 + 2m_i) ∈ {−3, −1, 1, 3}``, so a window's poin
 Edwards); ``δ·P`` fixes the parity at the end.
 
 - fixed base (:func:`fixed_base_mul`): constant ``P = 4^i·base`` per window: one row for
-  ``u``, ``v`` stays a one-term combination, one addition: 8 rows per window;
+  ``u``, one for ``v``, one addition: 4 rows per window;
 - variable base (:func:`variable_base_mul`): ``3P`` once; windows most significant first,
-  ``acc ← 4·acc + e·P``: three selection rows, two doublings, one addition.
+  ``acc ← 4·acc + e·P``: three selection rows, two doublings, one addition (9 rows).
 """
 
 from __future__ import annotations
@@ -93,35 +93,20 @@ def _times(builder: Builder, w: Witness, lc: Linear) -> Witness:
 
 
 def add_linear(builder: Builder, p: WitnessPoint, qu: Linear, qv: Linear) -> WitnessPoint:
-    """``p + q`` where ``q``'s coordinates are combinations of at most one term each (a
-    table point chosen by a boolean): the same seven rows as :func:`add`."""
-    a = _times(builder, p.u, qv)
-    b = _times(builder, p.v, qu)
-    c = _times(builder, p.u, qu)
-    d = _times(builder, p.v, qv)
-    e = builder.mul(a, b)
-    q_value = Point(builder.evaluate(qu), builder.evaluate(qv))
-    out = _new_point(builder, jubjub.add(point_value(builder, p), q_value))
-    builder.append_gate(a=out.u, b=e, c=a, d=b, q_m=EDWARDS_D, q_l=1, q_o=-1, q_4=-1)
-    builder.append_gate(a=out.v, b=e, c=d, d=c, q_m=-EDWARDS_D, q_l=1, q_o=-1, q_4=-1)
-    return out
+    """``p + q`` where ``q``'s coordinates are combinations (a table point chosen by a
+    boolean): each is materialized (a row unless it is a bare variable), then :func:`add`."""
+    return add(builder, p, WitnessPoint(builder.materialize(qu), builder.materialize(qv)))
 
 
 def add(builder: Builder, p: WitnessPoint, q: WitnessPoint) -> WitnessPoint:
-    """``p + q`` (seven rows)."""
-    return add_linear(builder, p, Linear.of(q.u), Linear.of(q.v))
+    """``p + q``: the curve-addition gate, two rows (``Builder.curve_add``)."""
+    u, v = builder.curve_add(p.u, p.v, q.u, q.v)
+    return WitnessPoint(u, v)
 
 
 def double(builder: Builder, p: WitnessPoint) -> WitnessPoint:
-    """``2·p`` (five rows; ``p`` on the curve)."""
-    uu = builder.mul(p.u, p.u)
-    t = builder.product(p.v, p.v, 1, Linear.of(uu, -1))
-    uv = builder.mul(p.u, p.v)
-    value = point_value(builder, p)
-    out = _new_point(builder, jubjub.add(value, value))
-    builder.append_gate(a=out.u, b=t, c=uv, q_m=1, q_o=-2)
-    builder.append_gate(a=out.v, b=t, d=uu, q_m=-1, q_l=2, q_r=-1, q_4=-2)
-    return out
+    """``2·p = p + p`` (the addition law is complete: two rows)."""
+    return add(builder, p, p)
 
 
 #: ``8⁻¹ mod t``: ``8·(8⁻¹·P) = P`` exactly for ``P`` in the prime-order subgroup.
@@ -130,7 +115,7 @@ _INVERSE_OF_EIGHT = pow(8, -1, SUBGROUP_ORDER)
 
 def assert_in_subgroup(builder: Builder, p: WitnessPoint) -> None:
     """``p`` is in the prime-order subgroup: a witness ``Q`` on the curve with ``8·Q = p``
-    (every multiple of 8 of a curve point is in the subgroup, and conversely). 20 rows."""
+    (every multiple of 8 of a curve point is in the subgroup, and conversely). 11 rows."""
     q = append_point(builder, jubjub.scalar_mul(point_value(builder, p), _INVERSE_OF_EIGHT))
     for _ in range(3):
         q = double(builder, q)
@@ -201,7 +186,7 @@ def fixed_base_mul(builder: Builder, base: Point, scalar: SignedWindows) -> Witn
     Window ``i`` adds ``e_i·4^i·base`` where ``P = 4^i·base`` and ``3P`` are constants:
     ``u = (2s − 1)·(P.u + m·(3P.u − P.u))`` is one row (``2Δ·s·m + 2P.u·s − Δ·m − P.u``),
     ``v = P.v + m·(3P.v − P.v)`` is a combination of one term, and the addition
-    (:func:`add_linear`) takes it as is: 8 rows per window. ``+ δ·base`` at the end."""
+    (:func:`add_linear`) materializes it: 4 rows per window. ``+ δ·base`` at the end."""
     table = _window_table(base, len(scalar.signs))
     acc: WitnessPoint | None = None
     for (single, triple), s, m in zip(table, scalar.signs, scalar.magnitudes, strict=True):
@@ -233,9 +218,9 @@ def _product_minus_a(builder: Builder, a: Witness, b: Witness, lc: Linear) -> Wi
 def variable_base_mul(builder: Builder, p: WitnessPoint, scalar: SignedWindows) -> WitnessPoint:
     """``k·p`` (``jubjub.scalar_mul``) for the scalar the signed windows spell.
 
-    ``3P`` and the differences ``3P − P`` once (14 rows); per window, most significant
+    ``3P`` and the differences ``3P − P`` once (6 rows); per window, most significant
     first: ``M = P + m·(3P − P)`` (two rows), ``e·P = ((2s − 1)·M.u, M.v)`` (one row; negation
-    on Edwards flips ``u``), two doublings and one addition (17 rows); at the end ``+ δ·P``
+    on Edwards flips ``u``), two doublings and one addition (9 rows); at the end ``+ δ·P``
     (two rows and one addition)."""
     p3 = add(builder, double(builder, p), p)
     du = builder.materialize(Linear(((p3.u, 1), (p.u, -1))))
