@@ -45,6 +45,7 @@ ALLOWED: dict[str, set[str]] = {
         "simulation",
         "attack",
     },
+    "report": {"errors", "types", "encoding", "crypto", "network", "consensus", "simulation"},
     "bench": {
         "errors",
         "types",

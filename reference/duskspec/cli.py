@@ -71,12 +71,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         result = run(config, progress.blocks, on_phase=progress.phase)
     summary = result.summary()
     if args.report:
-        out = Path(args.report)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
-        (out / "blocks.jsonl").write_text(
-            "".join(json.dumps(b, sort_keys=True) + "\n" for b in result.per_block)
-        )
+        from duskspec import report
+
+        report.write(result, Path(args.report))
+        print(f"report written to {args.report}", file=sys.stderr)
     if args.json:
         print(json.dumps(summary, sort_keys=True))
     else:
@@ -268,7 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
         "flood: every node forwards to every node",
     )
     simulate.add_argument(
-        "--report", type=cli_support.new_report_dir, help="folder for summary.json and blocks.jsonl"
+        "--report",
+        type=cli_support.new_report_dir,
+        help="new or empty folder for summary.json, blocks.jsonl and PNG plots",
     )
     simulate.add_argument("--json", action="store_true", help="one JSON object on stdout")
     simulate.set_defaults(func=cmd_simulate)
