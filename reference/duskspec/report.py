@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import AutoLocator, MaxNLocator
 
 from duskspec.consensus import bound
 from duskspec.consensus.constants import PRESETS
@@ -213,3 +213,59 @@ def write(result: SimulationReport, out: Path) -> tuple[dict[str, Any], dict[str
     for name, fig in drawn.items():
         fig.savefig(out / f"{name}.png", dpi=DPI, metadata=PNG_METADATA)
     return data, drawn
+
+
+# --- sweeps (duskspec sweep, docs/report-and-scale.md §2) ----------------------------------
+
+#: Verdicts of a run (duskspec.attack.verdict), one panel each in the sweep figure.
+VERDICTS = ("safe", "agreement_violated", "not_live")
+
+
+def _condition(row: dict[str, Any]) -> str:
+    partition = row["partition"]
+    where = f", partition {partition[0]}:{partition[1]}" if partition else ""
+    loss = f", loss {row['loss']:g}" if row["loss"] else ""
+    return f"{row['behaviour']}{loss}{where}"
+
+
+def sweep_series(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per verdict and per condition (behaviour, loss, partition), the share of a fraction's
+    runs that ended with that verdict."""
+    fractions = sorted({r["byzantine"] for r in rows})
+    conditions = sorted({_condition(r) for r in rows})
+    runs: dict[tuple[str, float], list[str]] = {}
+    for row in rows:
+        runs.setdefault((_condition(row), row["byzantine"]), []).append(row["verdict"])
+
+    def share(verdict: str, condition: str, fraction: float) -> float:
+        verdicts = runs.get((condition, fraction), [])
+        return round(verdicts.count(verdict) / len(verdicts), 4) if verdicts else 0.0
+
+    return {"fraction": fractions} | {
+        verdict: {c: [share(verdict, c, f) for f in fractions] for c in conditions}
+        for verdict in VERDICTS
+    }
+
+
+def sweep_figure(data: dict[str, Any]) -> Figure:
+    fig = Figure(figsize=(FIGSIZE[0], FIGSIZE[1] * 2), dpi=DPI, layout="constrained")
+    for i, verdict in enumerate(VERDICTS):
+        title = f"Runs with verdict {verdict}"
+        ax = _axes(fig, title, "Byzantine stake fraction", "share of runs", 311 + i)
+        ax.xaxis.set_major_locator(AutoLocator())
+        for condition, values in data[verdict].items():
+            ax.plot(data["fraction"], values, marker="o", label=condition)
+        ax.set_ylim(-0.05, 1.05)
+        ax.legend(fontsize="small")
+    return fig
+
+
+def write_sweep(rows: list[dict[str, Any]], sweep: dict[str, Any], text: str, out: Path) -> Figure:
+    """Write ``sweep.json`` (with the plotted series), ``sweep.txt`` and ``sweep.png``."""
+    out.mkdir(parents=True, exist_ok=True)
+    data = sweep | {"series": sweep_series(rows)}
+    (out / "sweep.json").write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    (out / "sweep.txt").write_text(text)
+    fig = sweep_figure(data["series"])
+    fig.savefig(out / "sweep.png", dpi=DPI, metadata=PNG_METADATA)
+    return fig

@@ -73,6 +73,14 @@ class SimulationConfig:
     frames: tuple[tuple[float, int, str], ...] = ()
 
 
+def config_from(values: Any, **overrides: Any) -> SimulationConfig:
+    """A :class:`SimulationConfig` from the attributes of ``values`` (parsed command-line
+    arguments) that name one of its fields and are not ``None``, then ``overrides``."""
+    names = {f.name for f in dataclasses.fields(SimulationConfig)}
+    given = {k: v for k, v in vars(values).items() if k in names and v is not None}
+    return SimulationConfig(**(given | overrides))
+
+
 @dataclass
 class SimulationReport:
     config: SimulationConfig
