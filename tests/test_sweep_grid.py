@@ -35,6 +35,7 @@ def test_the_cluster_table_equals_the_one_by_one_table() -> None:
     pids = {r["cost"]["pid"] for r in clustered}
     assert serial[0]["cost"]["pid"] not in pids
     assert sum(figures["worker_cpu_s"].values()) > 0
+    assert len(figures["worker_busy"]) == 2
     # The grid reaches both fractions and the table tells the runs apart.
     assert {r["byzantine_nodes"] > 0 for r in clustered} == {True, False}
     assert len({r["digest"] for r in clustered}) == 6

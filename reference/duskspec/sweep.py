@@ -247,6 +247,8 @@ def run_grid(
         "workers": len(after),
         "wall_s": round(wall, 2),
         "worker_cpu_s": dict(sorted(cpu.items())),
+        #: Each worker's CPU seconds per wall second of the sweep: 1.0 is a core kept busy.
+        "worker_busy": {a: round(c / wall, 2) if wall else 0.0 for a, c in sorted(cpu.items())},
         "runs": len(rows),
     }
     return sorted(rows, key=lambda r: r["index"]), figures
