@@ -1,6 +1,6 @@
 """TLC's distributed mode (docs/report-and-scale.md §3): a TLCServer and two TLCWorker
 processes on this machine, talking Java RMI over 127.0.0.1, explore the same state space as
-the ordinary ``tlc2.TLC``: the same distinct states and depth. The model is Kadcast's height
+the ordinary ``tlc2.TLC``: the same distinct states. The model is Kadcast's height
 delegation over 8 nodes (models/tla/MCKadcast.tla) with its invariants; its temporal property
 is left out because the distributed server does not check liveness. About 15-40 s (three
 JVMs); skipped, with the reason, only when RMI cannot bind a port here."""
@@ -48,7 +48,8 @@ def test_server_and_two_workers_find_the_states_of_the_ordinary_run(tmp_path: Pa
     assert spread.result == "success", spread.output[-2000:]
     assert single.distinct_states == KADCAST_DISTINCT_STATES
     assert spread.distinct_states == single.distinct_states
-    assert spread.depth == single.depth
+    # The depth is not compared: the server's figure comes from states handed out to
+    # workers in no fixed level order and varies between runs (8 or 9 here).
     # Two workers registered with the server (one thread each) and did the exploring.
     assert spread.output.count("Registration for worker") == 2, spread.output[-2000:]
     assert "TLC Server" in spread.output

@@ -96,32 +96,53 @@ def run_distributed(
         log_path = Path(meta) / "server.log"
         command = server_command(java, jar, port, module, Path(config.name), meta + "/states")
         start = time.monotonic()
-        with log_path.open("w") as log:
-            server = subprocess.Popen(
-                command, cwd=module.parent, stdout=log, stderr=subprocess.STDOUT
-            )
-            pool = [
-                subprocess.Popen(
-                    worker_command(java, jar, port),
-                    cwd=meta,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
+        # Workers first: each retries until the server answers, so all of them are waiting
+        # when it comes up and every one registers before the exploration can end.
+        worker_logs = [Path(meta) / f"worker{i}.log" for i in range(workers)]
+        pool = []
+        for path in worker_logs:
+            with path.open("w") as worker_log:
+                pool.append(
+                    subprocess.Popen(
+                        worker_command(java, jar, port),
+                        cwd=meta,
+                        stdout=worker_log,
+                        stderr=subprocess.STDOUT,
+                    )
                 )
-                for _ in range(workers)
-            ]
-            try:
+        server: subprocess.Popen[bytes] | None = None
+        try:
+            _await_workers(pool, worker_logs, start + timeout)
+            with log_path.open("w") as log:
+                server = subprocess.Popen(
+                    command, cwd=module.parent, stdout=log, stderr=subprocess.STDOUT
+                )
                 _supervise(server, pool, start + timeout)
-            finally:
-                for process in [server, *pool]:
-                    if process.poll() is None:
-                        process.kill()
-                    process.wait()
+        finally:
+            for process in [p for p in [server, *pool] if p is not None]:
+                if process.poll() is None:
+                    process.kill()
+                process.wait()
         seconds = time.monotonic() - start
-        output = log_path.read_text()
+        output = log_path.read_text() if log_path.exists() else ""
+        for path in worker_logs:
+            output += f"\n--- {path.name}\n" + path.read_text()
     if any(failure in output for failure in RMI_BIND_FAILURES):
         raise RmiUnavailable(f"Java RMI cannot bind port {port} here: {output.strip()[-300:]}")
-    code = server.returncode if server.returncode is not None else -1
+    code = server.returncode if server is not None and server.returncode is not None else -1
     return tlc.parse_output(output, code, seconds)
+
+
+def _await_workers(pool: list[subprocess.Popen[bytes]], logs: list[Path], end: float) -> None:
+    """Wait until every worker's JVM is up and looking for the server (or has exited)."""
+    while time.monotonic() < end:
+        waiting = [
+            worker.poll() is not None or "unreachable" in path.read_text()
+            for worker, path in zip(pool, logs, strict=True)
+        ]
+        if all(waiting):
+            return
+        time.sleep(0.2)
 
 
 def _supervise(
