@@ -71,6 +71,7 @@ ALLOWED: dict[str, set[str]] = {
     "tla": {"errors", "types", "paths"},
     "cli": {"*"},
     "cli_support": {"*"},
+    "cli_sweep": {"*"},
     "__init__": set(),
 }
 
