@@ -19,9 +19,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
-## run: 32 provisioners run Succinct Attestation over Kadcast until 20 blocks are final
+## run: 32 provisioners run Succinct Attestation over Kadcast until 20 blocks are final;
+##      the report (summary.json and PNG plots) goes to report/, replaced on every run
 run: $(STAMP)
-	$(BIN)/duskspec simulate
+	rm -rf report
+	$(BIN)/duskspec simulate --report report
+	@echo "report: $(CURDIR)/report"
 
 ## test: unit and property tests, the TLC model checks and the vector replay; every stage
 ##       runs even when one fails, then one summary line per stage (exit 1 if any failed)

@@ -49,6 +49,7 @@ ALLOWED: dict[str, set[str]] = {
         "simulation",
         "attack",
     },
+    "report": {"errors", "types", "encoding", "crypto", "network", "consensus", "simulation"},
     "bench": {
         "errors",
         "types",
@@ -86,6 +87,7 @@ ALLOWED: dict[str, set[str]] = {
     },
     "cli": {"*"},
     "cli_support": {"*"},
+    "cli_sweep": {"*"},
     "__init__": set(),
 }
 

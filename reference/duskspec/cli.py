@@ -18,7 +18,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from duskspec import __version__, cli_support, paths
+from duskspec import __version__, cli_support, cli_sweep, paths
 from duskspec.cli_support import UsageError
 
 
@@ -109,31 +109,18 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     from rich.table import Table
 
-    from duskspec.simulation import SimulationConfig, run
+    from duskspec.simulation import config_from, run
 
-    config = SimulationConfig(
-        provisioners=args.provisioners,
-        blocks=args.blocks,
-        seed=args.seed,
-        preset=args.preset,
-        byzantine=args.byzantine,
-        behaviour=args.behaviour,
-        loss=args.loss,
-        partition=args.partition,
-        overlay=args.overlay,
-        tx_rate=args.tx_rate,
-    )
+    config = config_from(args)
     console = Console(stderr=True)
     with cli_support.SimulateProgress(console, config.blocks, quiet=args.json) as progress:
         result = run(config, progress.blocks, on_phase=progress.phase)
     summary = result.summary()
     if args.report:
-        out = Path(args.report)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
-        (out / "blocks.jsonl").write_text(
-            "".join(json.dumps(b, sort_keys=True) + "\n" for b in result.per_block)
-        )
+        from duskspec import report
+
+        report.write(result, Path(args.report))
+        print(f"report written to {args.report}", file=sys.stderr)
     if args.json:
         print(json.dumps(summary, sort_keys=True))
     else:
@@ -326,7 +313,9 @@ def build_parser() -> argparse.ArgumentParser:
         "flood: every node forwards to every node",
     )
     simulate.add_argument(
-        "--report", type=cli_support.new_report_dir, help="folder for summary.json and blocks.jsonl"
+        "--report",
+        type=cli_support.new_report_dir,
+        help="new or empty folder for summary.json, blocks.jsonl and PNG plots",
     )
     simulate.add_argument(
         "--tx-rate",
@@ -351,6 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tc.add_argument("dir", type=_trace_dir, help="folder written by `duskspec simulate --trace`")
     tc.set_defaults(func=cmd_trace_check)
+
+    cli_sweep.add_parser(sub, _fraction, _partition)
 
     mc = sub.add_parser("model-check", help="run TLC on the models in models/tla/manifest.json")
     mc.add_argument("names", nargs="*", help="model names (default: all)")

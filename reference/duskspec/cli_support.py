@@ -223,10 +223,13 @@ def probability(text: str) -> float:
 
 
 def new_report_dir(text: str) -> str:
-    """A folder to write into: absent, or an existing folder; never an existing file."""
+    """A folder to write into: absent, or an empty folder; never a file or a folder that
+    already holds something (a report is never mixed with an older one)."""
     path = Path(text)
     if path.exists() and not path.is_dir():
         raise argparse.ArgumentTypeError(f"{text} exists and is not a folder")
+    if path.is_dir() and any(path.iterdir()):
+        raise argparse.ArgumentTypeError(f"{text} is not empty; give a new or empty folder")
     parent = path
     while not parent.exists():
         parent = parent.parent

@@ -16,21 +16,23 @@ import dataclasses
 import random
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from duskspec import attack, workload
 from duskspec.chain import ExecutionMeter, genesis_chain
 from duskspec.chain import metering as metering_execution
-from duskspec.consensus.constants import DUSK, PRESETS
+from duskspec.consensus import wire
+from duskspec.consensus.block import Block
+from duskspec.consensus.constants import DUSK, PRESETS, ConsensusParams
 from duskspec.consensus.genesis import genesis_tip
 from duskspec.consensus.provisioners import Provisioner, provisioner_set
 from duskspec.consensus.round import NodeKeys
 from duskspec.consensus.verification import SignatureVerifier
 from duskspec.crypto import bls
 from duskspec.crypto.floor import FloorMeter, metering
-from duskspec.errors import NetworkError
+from duskspec.errors import NetworkError, ProtocolError
 from duskspec.network import sim
 from duskspec.network.gossip import GossipNode, gossip_machine
 from duskspec.network.kadcast.node import kadcast_machine
@@ -73,6 +75,14 @@ class SimulationConfig:
     frames: tuple[tuple[float, int, str], ...] = ()
     #: Transactions per virtual second (spec/node.md §5); 0: consensus alone, empty blocks.
     tx_rate: float = 0.0
+
+
+def config_from(values: Any, **overrides: Any) -> SimulationConfig:
+    """A :class:`SimulationConfig` from the attributes of ``values`` (parsed command-line
+    arguments) that name one of its fields and are not ``None``, then ``overrides``."""
+    names = {f.name for f in dataclasses.fields(SimulationConfig)}
+    given = {k: v for k, v in vars(values).items() if k in names and v is not None}
+    return SimulationConfig(**(given | overrides))
 
 
 @dataclass
@@ -124,10 +134,16 @@ class SimulationReport:
     ledger_evidence: dict[str, Any] | None = None
     #: With ``tx_rate``: CPU seconds of the distinct block executions (spec/node.md 3.3).
     execution_floor_cpu_seconds: float = 0.0
+    #: Packets and bytes sent per (message kind, round), sorted (:func:`traffic_rows`).
+    traffic: list[dict[str, Any]] = field(default_factory=list)
+    #: Bytes each node sent over the run, by node index.
+    node_bytes: list[int] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         fields = dict(vars(self))
         fields.pop("per_block")
+        fields.pop("traffic")
+        fields.pop("node_bytes")
         fields["config"] = vars(self.config)
         return fields
 
@@ -217,14 +233,16 @@ def run(
     # Consensus starts where the bootstrap run ended: the routing tables' timestamps are from
     # that run, and a clock that went back to 0 would make every peer look fresh and every
     # lookup look overdue. All times below are relative to this origin.
+    tags: dict[bytes, Any] = {}
     simulator = sim.Simulator(
         net_config,
         overlay=overlay,
-        app=(provisioner_machine(context), nodes),
+        app=(tagging(provisioner_machine(context), tags, params), nodes),
         start_times=[origin] * total,
         tree=tree,
         max_message_stats=MESSAGE_STATS_KEPT,
     )
+    simulator.tags = tags
     for at, entry, frame_hex in config.frames:
         frame = bytes.fromhex(frame_hex)
         simulator.originate(origin + int(at * 1_000_000), entry, frame, len(frame), ray_id(frame))
@@ -283,6 +301,8 @@ def run(
         floor_cpu_seconds=meter.cpu_s,
         floor_operations=meter.summary(),
         execution_floor_cpu_seconds=executions.cpu_s,
+        traffic=traffic_rows(simulator.traffic),
+        node_bytes=list(simulator.bytes_by),
     )
 
 
@@ -315,6 +335,66 @@ def with_ledger(
         ledger_evidence=evidence,
         per_block=per_block,
     )
+
+
+#: Message kinds of the consensus wire topics (spec/consensus.md).
+TOPIC_KINDS = {
+    wire.TOPIC_BLOCK: "block",
+    wire.TOPIC_CANDIDATE: "candidate",
+    wire.TOPIC_VALIDATION: "validation",
+    wire.TOPIC_RATIFICATION: "ratification",
+    wire.TOPIC_QUORUM: "quorum",
+}
+#: Offset of the topic byte in a frame: after the version (u8 major, u16 minor, u16 patch).
+TOPIC_OFFSET = 5
+
+
+def traffic_tag(frame: bytes, sender: ProvisionerNode, params: ConsensusParams) -> tuple[str, int]:
+    """``(kind, round)`` of a broadcast frame: the kind from its topic, the round from the
+    message (a block's height) or else the round the sender is working on."""
+    topic = frame[TOPIC_OFFSET] if len(frame) > TOPIC_OFFSET else -1
+    kind = TOPIC_KINDS.get(topic, f"topic {topic}")
+    round = sender.tip.height + 1
+    if topic in TOPIC_KINDS:
+        try:
+            message = wire.decode_shared(frame, params)
+        except ProtocolError:
+            return kind, round
+        if isinstance(message, wire.AcceptedBlock):
+            return kind, message.block.header.height
+        if isinstance(message, Block):
+            return kind, message.header.height
+        return kind, message.header.round
+    return kind, round
+
+
+def tagging(handler: sim.Handler, tags: dict[bytes, Any], params: ConsensusParams) -> sim.Handler:
+    """``handler`` that also records the :func:`traffic_tag` of every broadcast it makes."""
+
+    def handle(state: Any, event: Any) -> tuple[Any, Sequence[Any]]:
+        state, outputs = handler(state, event)
+        for output in outputs:
+            fresh = type(output) is sim.Broadcast and output.msg_id not in tags
+            if fresh and output.msg_id is not None:
+                tags[output.msg_id] = traffic_tag(output.payload, state, params)
+        return state, outputs
+
+    return handle
+
+
+def traffic_rows(traffic: dict[Any, list[int]]) -> list[dict[str, Any]]:
+    """One row per (kind, round), sorted; packets of no tagged broadcast (Kadcast's own
+    maintenance) under kind ``overlay``, round ``None``."""
+    rows = [
+        {
+            "kind": tag[0] if tag is not None else "overlay",
+            "round": tag[1] if tag is not None else None,
+            "packets": packets,
+            "bytes": size,
+        }
+        for tag, (packets, size) in traffic.items()
+    ]
+    return sorted(rows, key=lambda r: (r["round"] is None, r["round"] or 0, r["kind"]))
 
 
 def finalized_up_to(node: ProvisionerNode, height: int) -> int:

@@ -270,6 +270,10 @@ class Simulator:
         self.messages: dict[bytes, MessageStats] = {}
         self.sent_by = [0] * self.n
         self.bytes_by = [0] * self.n
+        #: Packets and bytes sent per traffic tag: the caller maps a broadcast's ``msg_id`` to
+        #: its tag in :attr:`tags`; packets of other messages count under the tag ``None``.
+        self.tags: dict[bytes, Hashable] = {}
+        self.traffic: dict[Hashable, list[int]] = {}
         self._rng = random.Random(config.seed)
         self._link_seed = _mix64(config.seed & _MASK64)
         self._latency_cache: dict[int, int] = {}
@@ -390,6 +394,7 @@ class Simulator:
         totals.bytes_sent += count * size
         self.sent_by[src] += count
         self.bytes_by[src] += count * size
+        self._tally(msg_id, count, size)
         stats = self._stats(msg_id)
         stats.transmissions += count
         stats.bytes += count * size
@@ -438,6 +443,14 @@ class Simulator:
                 del self.messages[next(iter(self.messages))]
             stats = self.messages[msg_id] = MessageStats(msg_id)
         return stats
+
+    def _tally(self, msg_id: bytes | None, count: int, size: int) -> None:
+        tag = self.tags.get(msg_id) if msg_id is not None else None
+        row = self.traffic.get(tag)
+        if row is None:
+            row = self.traffic[tag] = [0, 0]
+        row[0] += count
+        row[1] += count * size
 
     def _separated(self, a: int, b: int) -> bool:
         group = self._group
@@ -542,6 +555,7 @@ class Simulator:
         totals.bytes_sent += size
         self.sent_by[src] += 1
         self.bytes_by[src] += size
+        self._tally(msg_id, 1, size)
         if msg_id is not None:
             stats = self._stats(msg_id)
             stats.transmissions += 1
