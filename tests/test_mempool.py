@@ -12,7 +12,7 @@ from duskspec.consensus.constants import TINY
 from duskspec.consensus.genesis import genesis_tip
 from duskspec.errors import NodeError, ProtocolError
 from duskspec.runtime.block import encode_transaction
-from duskspec.runtime.codec import decode_transaction
+from duskspec.runtime.codec import MAX_PROOF_BYTES, decode_transaction
 from duskspec.runtime.stake import StakeOp, StakeTx, sign_stake
 from duskspec.runtime.state import RuntimeState
 from duskspec.runtime.transactions import MoonlightTx, sign_moonlight
@@ -254,3 +254,18 @@ def test_the_generator_leaves_out_a_transaction_that_no_longer_executes(
     assert payload == (encode_transaction(good),)
     state, result = ledger.execute_payload(genesis, 1, generator, payload, TINY)
     assert outcome.state_root == result.state_root == state.root()
+
+
+def test_a_phoenix_entry_round_trips_and_its_bounds_hold() -> None:
+    from support.runtime_world import phoenix_tx
+
+    tx, _ = phoenix_tx()
+    entry = encode_transaction(tx)
+    assert decode_transaction(entry) == tx
+    for bad in (
+        dataclasses.replace(tx, nullifiers=()),
+        dataclasses.replace(tx, proof=bytes(MAX_PROOF_BYTES + 1)),
+    ):
+        with pytest.raises(ProtocolError) as info:
+            decode_transaction(encode_transaction(bad))
+        assert info.value.code == "runtime.malformed_transaction"

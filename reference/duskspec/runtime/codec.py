@@ -12,14 +12,13 @@ from __future__ import annotations
 from duskspec import encoding
 from duskspec.errors import ProtocolError, RuntimeProtocolError
 from duskspec.runtime.block import Transaction, encode_transaction
-from duskspec.runtime.note import NOTE_SIZE
 from duskspec.runtime.stake import StakeOp, StakeTx
 from duskspec.runtime.transactions import (
     BLS_PK_SIZE,
     BLS_SIG_SIZE,
-    MAX_INPUTS,
     MoonlightTx,
     PhoenixTx,
+    decode_phoenix,
 )
 
 KIND_PHOENIX = 0
@@ -69,32 +68,14 @@ def _moonlight(body: bytes, with_receiver: bool) -> MoonlightTx:
 
 
 def _phoenix(body: bytes) -> PhoenixTx:
-    reader = encoding.Reader(body)
-    chain_id = reader.u8()
-    root = int.from_bytes(reader.fixed(32), "little")
-    count = reader.u32()
-    if not 1 <= count <= MAX_INPUTS:
-        raise _malformed(f"{count} nullifiers")
-    nullifiers = tuple(int.from_bytes(reader.fixed(32), "little") for _ in range(count))
-    outputs = (reader.fixed(NOTE_SIZE), reader.fixed(NOTE_SIZE))
-    max_fee, deposit, gas_limit, gas_price = (reader.u64() for _ in range(4))
-    refund = reader.fixed(64)
-    convert_to = reader.var_bytes()
-    proof = reader.var_bytes(MAX_PROOF_BYTES)
-    reader.finish()
-    return PhoenixTx(
-        chain_id,
-        root,
-        nullifiers,
-        outputs,
-        max_fee,
-        deposit,
-        gas_limit,
-        gas_price,
-        refund,
-        proof,
-        convert_to,
-    )
+    """The transfer contract's own strict decoding, with the bounds of a block entry: at
+    least one input and a proof of at most :data:`MAX_PROOF_BYTES`."""
+    tx = decode_phoenix(body)
+    if not tx.nullifiers:
+        raise _malformed("0 nullifiers")
+    if len(tx.proof) > MAX_PROOF_BYTES:
+        raise _malformed(f"a proof of {len(tx.proof)} bytes")
+    return tx
 
 
 def _stake(body: bytes) -> StakeTx:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from duskspec import paths
-from duskspec.tla.tlc import find_tools
+from duskspec.tla.tlc import find_tools, tlc_command
 
 #: A behaviour: its steps, from the initial state on.
 Behaviour = list[dict[str, Any]]
@@ -155,28 +155,19 @@ def simulate_behaviours(
             f"EXTENDS {spec.stem}, TLC, TLCExt, Json, Sequences\n{EMIT}\n====\n"
         )
         (folder / f"{wrapper}.cfg").write_text(wrapper_config(cfg.read_text()))
-        command = [
+        command = tlc_command(
             java,
-            "-XX:+UseParallelGC",
-            "-cp",
-            str(jar),
-            "tlc2.TLC",
+            jar,
+            folder / "meta",
+            f"{wrapper}.cfg",
+            f"{wrapper}.tla",
             "-simulate",
             f"num={count}",
             "-depth",
             str(depth),
             "-seed",
             str(seed),
-            "-workers",
-            "1",
-            "-cleanup",
-            "-metadir",
-            str(folder / "meta"),
-            "-noGenerateSpecTE",
-            "-config",
-            f"{wrapper}.cfg",
-            f"{wrapper}.tla",
-        ]
+        )
         proc = subprocess.run(command, capture_output=True, text=True, cwd=folder, check=False)
     if proc.returncode != 0:
         tail = " | ".join(_errors(proc.stdout + proc.stderr))

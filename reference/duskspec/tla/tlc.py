@@ -172,28 +172,44 @@ def parse_output(output: str, exit_code: int, seconds: float) -> TlcReport:
     )
 
 
+def tlc_command(
+    java: str, jar: Path, metadir: Path, config: str, module: str, *options: str
+) -> list[str]:
+    """The one way every caller starts TLC: one worker, its states kept in ``metadir`` and
+    cleaned, no trace-explorer module written, then the caller's ``options`` (``-simulate``,
+    ``-lncheck`` ...), the config and the module."""
+    return [
+        java,
+        "-XX:+UseParallelGC",
+        "-cp",
+        str(jar),
+        "tlc2.TLC",
+        *options,
+        "-workers",
+        "1",
+        "-cleanup",
+        "-metadir",
+        str(metadir),
+        "-noGenerateSpecTE",
+        "-config",
+        config,
+        module,
+    ]
+
+
 def run_tlc(entry: ModelEntry, models_dir: Path, java: str, jar: Path) -> TlcReport:
     with tempfile.TemporaryDirectory(prefix="duskspec-tlc-") as meta:
-        command = [
+        # Temporal properties on the complete state space only: the distinct-state count of
+        # a liveness violation is then deterministic (periodic checks run on a timer).
+        command = tlc_command(
             java,
-            "-XX:+UseParallelGC",
-            "-cp",
-            str(jar),
-            "tlc2.TLC",
-            # Temporal properties on the complete state space only: the distinct-state count
-            # of a liveness violation is then deterministic (periodic checks run on a timer).
-            "-lncheck",
-            "final",
-            "-workers",
-            "1",
-            "-cleanup",
-            "-metadir",
-            meta,
-            "-noGenerateSpecTE",
-            "-config",
+            jar,
+            Path(meta),
             str(models_dir / entry.config),
             str(models_dir / entry.module),
-        ]
+            "-lncheck",
+            "final",
+        )
         start = time.monotonic()
         proc = subprocess.run(command, capture_output=True, text=True, cwd=models_dir, check=False)
         seconds = time.monotonic() - start

@@ -43,7 +43,7 @@ from duskspec.consensus.lockstep import make_keys, make_provisioners
 from duskspec.consensus.messages import QuorumMessage, RatificationVote, ValidationVote
 from duskspec.consensus.sortition import StepName, committee_credits
 from duskspec.consensus.verification import vote_threshold
-from duskspec.tla.tlc import find_tools
+from duskspec.tla.tlc import find_tools, tlc_command
 
 #: Model files a trace check needs beside the round modules.
 MODEL_FILES = ("SuccinctAttestation.tla", "TraceSuccinctAttestation.tla")
@@ -370,22 +370,9 @@ def check_round(module: Path, java: str, jar: Path) -> TraceVerdict:
             shutil.copy(paths.MODELS_DIR / name, folder / name)
         shutil.copy(module, folder / module.name)
         shutil.copy(module.with_suffix(".cfg"), folder / module.with_suffix(".cfg").name)
-        command = [
-            java,
-            "-XX:+UseParallelGC",
-            "-cp",
-            str(jar),
-            "tlc2.TLC",
-            "-workers",
-            "1",
-            "-cleanup",
-            "-metadir",
-            str(folder / "meta"),
-            "-noGenerateSpecTE",
-            "-config",
-            module.with_suffix(".cfg").name,
-            module.name,
-        ]
+        command = tlc_command(
+            java, jar, folder / "meta", module.with_suffix(".cfg").name, module.name
+        )
         start = time.monotonic()
         proc = subprocess.run(command, capture_output=True, text=True, cwd=folder, check=False)
         seconds = time.monotonic() - start
