@@ -1,7 +1,8 @@
 """Cryptography timings: the BLS backends side by side, and the pure-Python primitives.
 
 BLS rows: per operation the two backends run interleaved, by CPU time; ``vs_fast`` is a
-row's median divided by the fast backend's median for the same operation (so the reference rows show how many times slower py_ecc is).
+row's median divided by the fast backend's median for the same operation (so the reference
+rows show how many times slower py_ecc is).
 Python-only primitives have one row each and ``vs_fast`` 1.0.
 """
 
