@@ -1020,6 +1020,14 @@ def _elgamal_cases() -> Iterator[Case]:
         ElGamalInput(receiver, message, SUBGROUP_ORDER),
         expected_error="crypto.jubjub_scalar_range",
     )
+    yield Case(
+        "r_zero", "r = 0, the low end of [0, t): (identity, M)", ElGamalInput(receiver, message, 0)
+    )
+    yield Case(
+        "r_max",
+        "r = t - 1, the high end of [0, t)",
+        ElGamalInput(receiver, message, SUBGROUP_ORDER - 1),
+    )
 
 
 def _elgamal_decrypt_cases() -> Iterator[Case]:

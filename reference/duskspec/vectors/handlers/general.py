@@ -168,6 +168,32 @@ def _txroot_cases() -> Iterator[Case]:
     )
 
 
+@dataclass(frozen=True)
+class MerkleCapacityInput:
+    """``count`` copies of one ``leaf``: a tree at the capacity bound stays a small file."""
+
+    leaf: Hash32
+    count: int
+
+
+def run_txroot_capacity(pre: None, inp: MerkleCapacityInput) -> RootPost:
+    return RootPost(merkle.merkle_root([inp.leaf] * inp.count))
+
+
+def _txroot_capacity_cases() -> Iterator[Case]:
+    leaf = hashes.sha3_256(b"capacity")
+    bound = merkle.TXROOT_CAPACITY
+    yield Case(
+        "at_capacity", f"{bound} leaves: a full tree of height 15", MerkleCapacityInput(leaf, bound)
+    )
+    yield Case(
+        "over_capacity",
+        f"{bound + 1} leaves: one past the capacity",
+        MerkleCapacityInput(leaf, bound + 1),
+        expected_error="crypto.merkle_capacity",
+    )
+
+
 # --- encoding -----------------------------------------------------------------------------
 
 
@@ -299,6 +325,16 @@ HANDLERS: tuple[Handler, ...] = (
         post_type=RootPost,
         run=run_txroot,
         cases=_txroot_cases,
+    ),
+    Handler(
+        preset="general",
+        component="merkle",
+        name="txroot_capacity",
+        intent="the txroot capacity bound of 2^15 leaves, pinned on both sides",
+        input_type=MerkleCapacityInput,
+        post_type=RootPost,
+        run=run_txroot_capacity,
+        cases=_txroot_capacity_cases,
     ),
     *(_uint_handler(t) for t in ("u8", "u16", "u32", "u64")),
     Handler(
