@@ -8,8 +8,9 @@ a decimal string. So:
 
 - a kind whose values all fit 2^53 (``u8``, ``u16``, ``u32``, ``i54``) is a JSON integer
   with exact bounds, never a string;
-- ``u64``, ``u256`` and ``uint`` are a JSON integer in ``[0, 2**53]`` or a decimal string of
-  a value above 2^53 (16 to 20, 78 or 160 ASCII digits, no sign, no leading zero).
+- ``u64``, ``u128``, ``u256`` and ``uint`` are a JSON integer in ``[0, 2**53]`` or a
+  decimal string of a value above 2^53 (16 to 20, 39, 78 or 160 ASCII digits, no sign,
+  no leading zero).
 
 Where an invalid case carries a value beyond the protocol type on purpose (a step of 256,
 a note position of 2^64), the field's kind is the next one that holds it and its
@@ -29,6 +30,7 @@ KINDS: dict[str, tuple[int, int, str]] = {
     "u16": (2**16 - 1, 0, "unsigned 16-bit integer"),
     "u32": (2**32 - 1, 0, "unsigned 32-bit integer"),
     "u64": (2**64 - 1, 20, "unsigned 64-bit integer"),
+    "u128": (2**128 - 1, 39, "unsigned 128-bit integer"),
     "u256": (2**256 - 1, 78, "unsigned integer below 2^256 (a field element or scalar)"),
     "uint": (10**160 - 1, 160, "unsigned integer of at most 160 decimal digits"),
 }
@@ -149,6 +151,8 @@ INT_FIELDS: dict[str, tuple[str, str]] = {
     "weight": ("u64", "stake weight, in LUX"),
     "witness": _FIELD,
     "z": ("u256", "evaluation point (BLS scalar)"),
+    "BatchScalarPost.weight": ("u128", "the item's batch weight, lowest bit set"),
+    "BatchScalarInput.index": ("u32", "the item's index in the batch"),
     "KzgOpenPost.value": _FIELD,
     "KzgVerifyInput.value": _FIELD,
     "OpeningValuePost.value": _FIELD,

@@ -1173,6 +1173,9 @@ def _schnorr_sign_cases() -> Iterator[Case]:
         SchnorrSignInput(1, BLS_SCALAR_ORDER, b""),
         "crypto.schnorr_message_range",
     )
+    yield Case("key_one", "sk = 1, the low end of [1, t)", SchnorrSignInput(1, 5, b""))
+    yield Case("key_max", "sk = t - 1, the high end", SchnorrSignInput(SUBGROUP_ORDER - 1, 5, b""))
+    yield Case("message_zero", "m = 0, the low end of [0, r)", SchnorrSignInput(7, 0, b""))
 
 
 def _schnorr_verify_cases() -> Iterator[Case]:
@@ -1227,6 +1230,11 @@ def _schnorr_verify_cases() -> Iterator[Case]:
         SchnorrVerifyInput(apk, KAT_MESSAGE, sig[:32] + TORSION_POINT),
         "crypto.jubjub_point_subgroup",
     )
+    yield Case(
+        "u_zero",
+        "u = 0 is canonical (the low end of [0, t)) and does not verify",
+        SchnorrVerifyInput(apk, KAT_MESSAGE, bytes(32) + sig[32:]),
+    )
 
 
 def _schnorr_double_cases() -> Iterator[Case]:
@@ -1250,6 +1258,11 @@ def _schnorr_verify_double_cases() -> Iterator[Case]:
     swapped = sig[:32] + sig[64:] + sig[32:64]
     yield Case(
         "swapped_nonces", "R and R' swapped", SchnorrDoubleVerifyInput(pk, pk_prime, msg, swapped)
+    )
+    yield Case(
+        "u_zero",
+        "u = 0 is canonical and does not verify",
+        SchnorrDoubleVerifyInput(pk, pk_prime, msg, bytes(32) + sig[32:]),
     )
     yield rejected(
         "short",
@@ -1481,6 +1494,11 @@ def _stealth_cases() -> Iterator[Case]:
         StealthInput(phoenix_keys.encode_public_key(pk), SUBGROUP_ORDER),
         "crypto.jubjub_scalar_range",
     )
+    yield Case(
+        "r_zero",
+        "r = 0, the low end of [0, t)",
+        StealthInput(phoenix_keys.encode_public_key(pk), 0),
+    )
     yield rejected(
         "short_key",
         "63-byte public key",
@@ -1546,6 +1564,17 @@ def _encrypt_value_cases() -> Iterator[Case]:
         "max",
         "u64::MAX and blinder t - 1",
         EncryptValueInput(encoded, 5, (1 << 64) - 1, SUBGROUP_ORDER - 1, bytes(12)),
+    )
+    yield Case(
+        "zero",
+        "value 0 and blinder 0, the low ends",
+        EncryptValueInput(encoded, 5, 0, 0, bytes(12)),
+    )
+    yield rejected(
+        "value_overflow",
+        "value 2^64 is not a u64",
+        EncryptValueInput(encoded, 5, 1 << 64, 1, bytes(12)),
+        "crypto.commitment_value_range",
     )
     yield rejected(
         "short_nonce",
