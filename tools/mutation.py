@@ -37,12 +37,28 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "reference" / "duskspec"
+#: The modules whose rules the vectors pin. In ``crypto/``: every module a handler reaches
+#: except ``bls_backends.py`` (group arithmetic delegated to arkworks, or to py_ecc only under
+#: ``--crypto reference``; the two are cross-checked by a Hypothesis property, not by
+#: vectors), ``floor.py`` (the benchmark's pairing floor, no protocol rule), ``plonk/``
+#: (1,000+ mutants, each replaying PLONK proving; measure one file with
+#: ``python tools/mutation.py crypto/plonk/verifier.py``).
 DEFAULT_MODULES = (
     "consensus/sortition.py",
     "consensus/provisioners.py",
     "consensus/rewards.py",
     "consensus/slashing.py",
+    "crypto/hashes.py",
     "crypto/merkle.py",
+    "crypto/elgamal.py",
+    "crypto/merkle_blake3.py",
+    "crypto/merkle_poseidon.py",
+    "crypto/sparse_merkle.py",
+    "crypto/schnorr.py",
+    "crypto/phoenix_keys.py",
+    "crypto/bls.py",
+    "crypto/poseidon.py",
+    "crypto/jubjub.py",
     "encoding.py",
 )
 #: A mutant's replay may take this many times the unmutated CPU time of the cases it

@@ -1751,6 +1751,7 @@ def run_poseidon_verify(pre: None, inp: PoseidonVerifyInput) -> ValidPost:
 def _poseidon_tree_cases() -> Iterator[Case]:
     rng = random.Random(51)
     yield Case("depth_1_one", "one leaf, depth 1", PoseidonTreeInput(1, (7,), 0))
+    yield Case("zero_leaf", "leaf 0, the low end of [0, r)", PoseidonTreeInput(1, (0,), 0))
     yield Case(
         "depth_2_five",
         "five leaves cross a subtree",
@@ -1813,6 +1814,13 @@ def _poseidon_verify_cases() -> Iterator[Case]:
         "malformed",
         "fewer indices than levels",
         PoseidonVerifyInput(short, 55),
+        "crypto.merkle_opening_shape",
+    )
+    narrow = ScalarOpening(proof.root, (*proof.branch[:2], proof.branch[2][:3]), proof.positions)
+    yield rejected(
+        "short_level",
+        "a level of 3 items in an arity-4 opening, its index in range",
+        PoseidonVerifyInput(narrow, 55),
         "crypto.merkle_opening_shape",
     )
 
@@ -1934,6 +1942,15 @@ def _state_tree_cases() -> Iterator[Case]:
             (ContractRoot(collide[0], roots[0]), ContractRoot(collide[1], roots[1])), collide[0]
         ),
     )
+    # The sum wraps at 2^32: eight words 0xffffffff sum to 2^32 - 8 (mod 2^32).
+    wrapped = (b"\xff" * 32, (2**32 - 8).to_bytes(4, "little") + bytes(28))
+    yield Case(
+        "colliding_wrapped_ids",
+        "ids whose word sums differ by a multiple of 2^32 share a leaf",
+        StateTreeInput(
+            (ContractRoot(wrapped[0], roots[0]), ContractRoot(wrapped[1], roots[1])), wrapped[0]
+        ),
+    )
     yield rejected(
         "absent",
         "a contract never inserted",
@@ -1983,6 +2000,12 @@ def _blake3_verify_cases() -> Iterator[Case]:
         "levels of one item",
         Blake3VerifyInput(bad, leaf),
         "crypto.merkle_opening_shape",
+    )
+    top = HashOpening(proof.root, proof.branch[:1], proof.positions[:1])
+    yield Case(
+        "one_level",
+        "an opening of one level: the arity is read off it, the root does not match",
+        Blake3VerifyInput(top, leaf),
     )
 
 
