@@ -111,6 +111,7 @@ INT_FIELDS: dict[str, tuple[str, str]] = {
     "pni": ("u8", "previous non-attested iterations"),
     "port": ("u16", "UDP port"),
     "pos": ("uint", "note position in the tree (u64; 2^64 only in invalid cases)"),
+    "position": ("u64", "a leaf position"),
     "positions": ("u8", "child position at each level of an opening"),
     "powers": ("u32", "number of powers of tau in the SRS"),
     "public_inputs": _FIELD,
