@@ -80,7 +80,7 @@ INT_FIELDS: dict[str, tuple[str, str]] = {
     "index": ("u64", "an index (page, leaf or committee position)"),
     "inputs": _FIELD,
     "iteration": ("u8", "consensus iteration within a round"),
-    "k": ("u256", "a scalar multiplier"),
+    "k": ("uint", "a scalar multiplier (below 2^256; 2^256 only in invalid cases)"),
     "kind": ("u8", "a kind tag"),
     "last_final_height": ("u64", "height of the last final block"),
     "leaf": _FIELD,

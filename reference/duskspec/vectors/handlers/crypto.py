@@ -890,6 +890,15 @@ def _generator_mul_cases() -> Iterator[Case]:
         )
     yield Case("zero", "0·G is the identity (0, 1)", ScalarInput(0))
     yield Case("order_minus_one", "(t - 1)·G = -G", ScalarInput(SUBGROUP_ORDER - 1))
+    yield Case(
+        "max_multiplier", "k = 2^256 - 1, the high end of [0, 2^256)", ScalarInput(2**256 - 1)
+    )
+    yield rejected(
+        "multiplier_2_256",
+        "k = 2^256 is refused",
+        ScalarInput(2**256),
+        "crypto.jubjub_scalar_range",
+    )
 
 
 #: ``(0, -1)``: order 2, on the curve, not in the prime-order subgroup.
@@ -948,6 +957,8 @@ def _nums_cases() -> Iterator[Case]:
         source=_JUBJUB_SOURCE.format("test second_gen_nums"),
         published_post=NumsPost(GENERATOR_NUMS.encode(), 18),
     )
+    yield Case("counter_0", "a seed whose counter 0 already decodes", BytesInput(b"nums-14"))
+    yield Case("counter_11", "a seed first decoding at an odd counter", BytesInput(b"nums-0"))
 
 
 def _add_cases() -> Iterator[Case]:
@@ -966,6 +977,7 @@ def _add_cases() -> Iterator[Case]:
 
 def _commitment_cases() -> Iterator[Case]:
     yield Case("transparent", "v·G with blinder 0", CommitmentInput(1_000_000_000, 0))
+    yield Case("zero_value", "value 0, the low end of a u64", CommitmentInput(0, 5))
     yield Case("obfuscated", "v·G + s·G'", CommitmentInput(42, 123456789))
     yield Case("max_value", "u64::MAX", CommitmentInput((1 << 64) - 1, SUBGROUP_ORDER - 1))
     yield rejected(
