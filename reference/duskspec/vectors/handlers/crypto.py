@@ -489,6 +489,12 @@ def _bls_verify_multisig_cases() -> Iterator[Case]:
         VerifyInput(apk, msg, bytes([0xC0]) + bytes(47)),
         "crypto.bls_signature_identity",
     )
+    yield rejected(
+        "noncanonical_infinity",
+        "the infinity flag with a non-zero second byte is malformed, not the identity",
+        VerifyInput(apk, msg, bytes([0xC0, 0x01]) + bytes(46)),
+        "crypto.bls_signature_invalid",
+    )
 
 
 def _bls_hash_to_g1_cases() -> Iterator[Case]:
