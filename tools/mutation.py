@@ -10,10 +10,12 @@ the vectors exercise), and for every mutation point inside a function makes one 
 - off by one: an integer constant ``n`` (not a bool) -> ``n + 1``.
 
 A mutant replaces the one function (or method) that holds it, everywhere the package refers
-to that function, and the whole vector tree is replayed in process against it. It is
-*killed* when a case fails, raises, or the replay exceeds :data:`TIMEOUT_S` (a mutant that
-loops forever); otherwise it *survives*. The run prints one line per module with its score
-and lists the survivors (module, line, change) for triage: a survivor is either a missing
+to that function, and every committed case that reaches the function (recorded once by a
+profiled replay of the unmutated code) is replayed in process against it. It is *killed*
+when a case fails, raises, or the replay takes more CPU time than :func:`timeout_s` allows
+(a mutant that loops forever); otherwise it *survives*. The run prints one line per module
+with its score and lists the survivors (module, line, change, how many cases reach the
+function) for triage: a survivor is either a missing
 vector or an equivalent mutant.
 """
 
@@ -35,15 +37,40 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "reference" / "duskspec"
+#: The modules whose rules the vectors pin. In ``crypto/``: every module a handler reaches
+#: except ``bls_backends.py`` (group arithmetic delegated to arkworks, or to py_ecc only under
+#: ``--crypto reference``; the two are cross-checked by a Hypothesis property, not by
+#: vectors), ``floor.py`` (the benchmark's pairing floor, no protocol rule), ``plonk/``
+#: (1,000+ mutants, each replaying PLONK proving; measure one file with
+#: ``python tools/mutation.py crypto/plonk/verifier.py``).
 DEFAULT_MODULES = (
     "consensus/sortition.py",
     "consensus/provisioners.py",
     "consensus/rewards.py",
     "consensus/slashing.py",
+    "crypto/hashes.py",
     "crypto/merkle.py",
+    "crypto/elgamal.py",
+    "crypto/merkle_blake3.py",
+    "crypto/merkle_poseidon.py",
+    "crypto/sparse_merkle.py",
+    "crypto/schnorr.py",
+    "crypto/phoenix_keys.py",
+    "crypto/bls.py",
+    "crypto/poseidon.py",
+    "crypto/jubjub.py",
     "encoding.py",
 )
-TIMEOUT_S = 60
+#: A mutant's replay may take this many times the unmutated CPU time of the cases it
+#: replays (plus :data:`TIMEOUT_SLACK_S`) before it counts as looping; CPU time, so a loaded
+#: machine does not turn slow survivors into kills.
+TIMEOUT_FACTOR = 3
+TIMEOUT_SLACK_S = 2.0
+
+
+def timeout_s(baseline_cpu_s: float) -> float:
+    return TIMEOUT_FACTOR * baseline_cpu_s + TIMEOUT_SLACK_S
+
 
 COMPARE = {
     ast.Lt: ast.LtE,
@@ -143,37 +170,135 @@ def _alarm(_signum: int, _frame: Any) -> None:
     raise Timeout
 
 
-_CASES: list[tuple[dict[str, Any], bool, Any]] = []
+#: Every committed case: request, valid?, expected post or error, and the functions of the
+#: mutated modules it reaches (module path, owner), recorded once on the unmutated code.
+_CASES: list[tuple[dict[str, Any], bool, Any, frozenset[tuple[str, tuple[str, ...]]]]] = []
 
 
-def load_cases() -> None:
+def load_cases(modules: list[str]) -> float:
     """Read every committed case once (request and expectation), so the run is immune to
-    the tree changing underneath it and does no file I/O per mutant."""
+    the tree changing underneath it and does no file I/O per mutant; replay each once on
+    the unmutated code under a profiler to record which functions of ``modules`` it reaches.
+    Returns the CPU seconds of that traced replay. A mutant is replayed only against the
+    cases that reach its function: a case that never calls the function cannot see the
+    change. Caches are emptied before each case (:func:`clear_caches`), so a call is not
+    hidden behind a result cached by an earlier case."""
     from duskspec import paths
     from duskspec.vectors.verify import _expectation, find_cases, request_for
 
+    spans = {
+        str(PACKAGE / rel): (rel, _spans(ast.parse((PACKAGE / rel).read_text()))) for rel in modules
+    }
+    owner_of: dict[Any, tuple[str, tuple[str, ...]] | None] = {}
     _CASES.clear()
+    start = time.process_time()
     for case_id, case in enumerate(find_cases(paths.VECTORS_DIR)):
         valid, expected = _expectation(case)
-        _CASES.append((request_for(case, case_id), valid, expected))
+        request = request_for(case, case_id)
+        codes: set[Any] = set()
 
+        def profile(frame: Any, event: str, _arg: Any, codes: set[Any] = codes) -> None:
+            if event == "call":
+                codes.add(frame.f_code)
 
-def replay_fails() -> bool:
-    """True when any committed case fails (or raises) against the current code."""
-    from duskspec.vectors.adapter import answer
-
-    for request, valid, expected in _CASES:
+        clear_caches()
+        sys.setprofile(profile)
         try:
-            reply = answer(request)
-        except Timeout:
-            raise
-        except Exception:
-            return True
-        if valid and reply.get("post") != expected:
-            return True
-        if not valid and reply.get("error") != expected:
+            passes = _case_passes(request, valid, expected)
+        finally:
+            sys.setprofile(None)
+        if not passes:
+            raise RuntimeError(f"the unmutated code fails case {request.get('handler')}")
+        reached = set()
+        for code in codes:
+            if code not in owner_of:
+                owner_of[code] = _owner_at(spans, code)
+            if owner_of[code] is not None:
+                reached.add(owner_of[code])
+        _CASES.append((request, valid, expected, frozenset(reached)))  # type: ignore[arg-type]
+    return time.process_time() - start
+
+
+def clear_caches() -> None:
+    """Empty every ``functools`` cache of the package, so no result computed by other code
+    (the unmutated functions, or an earlier case) stands in for a call: a case's reach is
+    then all it computes, and a mutant is seen through every cached caller."""
+    for loaded in list(sys.modules.values()):
+        if loaded is None or not getattr(loaded, "__name__", "").startswith("duskspec"):
+            continue
+        for value in list(vars(loaded).values()):
+            clear = getattr(value, "cache_clear", None)
+            if callable(clear):
+                clear()
+
+
+def _spans(tree: ast.Module) -> list[tuple[int, int, tuple[str, ...]]]:
+    """(first line, last line, owner) of every function; a decorated function's code starts
+    at its first decorator."""
+    spans = []
+    for owner, function in _owners(tree):
+        assert isinstance(function, ast.FunctionDef)
+        first = min([function.lineno] + [d.lineno for d in function.decorator_list])
+        spans.append((first, function.end_lineno or function.lineno, owner))
+    return spans
+
+
+def _owner_at(
+    spans: dict[str, tuple[str, list[tuple[int, int, tuple[str, ...]]]]], code: Any
+) -> tuple[str, tuple[str, ...]] | None:
+    """The (module, owner) whose source lines hold ``code`` (the function itself, or a
+    comprehension, lambda or closure inside it)."""
+    if code.co_filename not in spans:
+        return None
+    rel, owners = spans[code.co_filename]
+    for first, last, owner in owners:
+        if first <= code.co_firstlineno <= last:
+            return rel, owner
+    return None
+
+
+def replay_fails(target: tuple[str, tuple[str, ...]]) -> bool:
+    """True when a committed case that reaches ``target`` fails (or raises) against the
+    current code.
+
+    The order of the replay does not change the verdict (a mutant survives only when every
+    case passes), only how soon a killed mutant is found: the case that killed the last
+    mutant moves to the front, since neighbouring mutants of one function tend to fall to
+    the same case."""
+    for position, (request, valid, expected, reached) in enumerate(_CASES):
+        if target in reached and not _case_passes(request, valid, expected):
+            _CASES.insert(0, _CASES.pop(position))
             return True
     return False
+
+
+#: Unmutated CPU seconds of each case, by request id.
+_COST: dict[Any, float] = {}
+
+
+def reaching(target: tuple[str, tuple[str, ...]]) -> int:
+    return sum(target in reached for *_rest, reached in _CASES)
+
+
+def budget_s(target: tuple[str, tuple[str, ...]]) -> float:
+    """CPU seconds a mutant of ``target`` may take: :func:`timeout_s` of the unmutated cost
+    of the cases that reach it."""
+    cost = sum(_COST[r["id"]] for r, _v, _e, reached in _CASES if target in reached)
+    return timeout_s(cost)
+
+
+def _case_passes(request: dict[str, Any], valid: bool, expected: Any) -> bool:
+    from duskspec.vectors.adapter import answer
+
+    try:
+        reply = answer(request)
+    except Timeout:
+        raise
+    except Exception:
+        return False
+    if valid:
+        return "error" not in reply and reply.get("post") == expected
+    return reply.get("error") == expected
 
 
 def _install(module: types.ModuleType, owner: tuple[str, ...], scratch: dict[str, Any]) -> Any:
@@ -217,18 +342,23 @@ def run_module(rel: str, limit: int | None) -> dict[str, Any]:
         scratch = dict(module.__dict__)
         exec(code, scratch)
         undo = _install(module, point.owner, scratch)
-        signal.alarm(TIMEOUT_S)
+        clear_caches()
+        signal.setitimer(signal.ITIMER_VIRTUAL, budget_s((rel, point.owner)))
         try:
-            dead = replay_fails()
+            dead = replay_fails((rel, point.owner))
         except Timeout:
             dead = True
         finally:
-            signal.alarm(0)
+            signal.setitimer(signal.ITIMER_VIRTUAL, 0)
             undo()
         if dead:
             killed += 1
         else:
-            survivors.append(f"{rel}:{point.line} {'.'.join(point.owner)}: {point.change}")
+            cases = reaching((rel, point.owner))
+            survivors.append(
+                f"{rel}:{point.line} {'.'.join(point.owner)}: {point.change} "
+                f"({cases} cases reach it)"
+            )
     total = len(chosen)
     return {
         "module": rel,
@@ -250,24 +380,46 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--limit", type=int, help="at most N mutants per module")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args(argv)
-    signal.signal(signal.SIGALRM, _alarm)
-    load_cases()
-    if replay_fails():
-        print("error: mutation.baseline: the unmutated code fails the vectors", file=sys.stderr)
+    signal.signal(signal.SIGVTALRM, _alarm)
+    try:
+        traced = load_cases(args.modules)
+    except RuntimeError as exc:
+        print(f"error: mutation.baseline: {exc}", file=sys.stderr)
         return 1
+    for request, valid, expected, _reached in _CASES:
+        clear_caches()
+        start = time.process_time()
+        _case_passes(request, valid, expected)
+        _COST[request["id"]] = time.process_time() - start
+    baseline = sum(_COST.values())
+    print(
+        f"{len(_CASES)} cases; traced replay {traced:.1f} s CPU, "
+        f"unmutated replay {baseline:.1f} s CPU; a mutant is cut off after "
+        f"{TIMEOUT_FACTOR}x the CPU time of the cases it replays + {TIMEOUT_SLACK_S:.0f} s",
+        flush=True,
+    )
     results = []
     for rel in args.modules:
-        start = time.monotonic()
+        start_cpu, start_wall = time.process_time(), time.monotonic()
         result = run_module(rel, args.limit)
+        result["cpu_s"] = round(time.process_time() - start_cpu, 1)
+        result["wall_s"] = round(time.monotonic() - start_wall, 1)
         results.append(result)
         print(
             f"{rel:<32} {result['killed']:>4} / {result['mutants']:<4} killed  "
-            f"{result['score']:6.1%}  ({time.monotonic() - start:.0f} s)",
+            f"{result['score']:6.1%}  ({result['cpu_s']:.0f} s CPU, {result['wall_s']:.0f} s)",
             flush=True,
         )
-    for result in results:
         for survivor in result["survivors"]:
-            print(f"survived: {survivor}")
+            print(f"  survived: {survivor}", flush=True)
+    for group in ("consensus/", "crypto/"):
+        chosen = [r for r in results if r["module"].startswith(group)]
+        if chosen:
+            killed = sum(r["killed"] for r in chosen)
+            total = sum(r["mutants"] for r in chosen)
+            print(
+                f"{group:<32} {killed:>4} / {total:<4} killed  {killed / total:6.1%}  (modules run)"
+            )
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     return 0

@@ -7,4 +7,4 @@ Layers (docs/architecture.md §1), imported in one direction only:
 __version__ = "0.1.0"
 
 #: Version of the normative text in spec/; recorded in every conformance vector's manifest.
-SPEC_VERSION = "0.1.0"
+SPEC_VERSION = "0.2.0"

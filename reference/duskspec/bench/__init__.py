@@ -3,7 +3,10 @@
 A suite is a function returning a :class:`Suite`: rows of measurements plus the ratios the
 suite is about. The runner prints each as a table, writes ``<out>/<suite>.json``, and with
 ``--json`` prints one JSON object instead (a single suite's object, or ``{"suites": [...]}``).
-Wall-clock time is read here and only here: benchmarks observe the protocol, never feed it.
+Time is read here and only here, as CPU time (``time.process_time``): benchmarks observe
+the protocol, never feed it. Rows whose ratio a suite reports are timed by
+:func:`interleaved_medians`, batch after batch in turn, so load on the machine weighs on all
+of them alike.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import pkgutil
 import statistics
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,25 +48,47 @@ class Suite:
 def median_seconds(
     fn: Callable[[], object], *, repeat: int = 7, min_batch_s: float = 0.02
 ) -> float:
-    """Median over ``repeat`` batches of the time of one call; each batch loops until it has
-    run for at least ``min_batch_s`` so that fast calls are not lost in timer noise."""
-    fn()  # warm-up: imports, caches, JIT-free but allocator-warm
-    loops = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(loops):
-            fn()
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_batch_s:
-            break
-        loops *= 2
-    samples = [elapsed / loops]
-    for _ in range(repeat - 1):
-        start = time.perf_counter()
-        for _ in range(loops):
-            fn()
-        samples.append((time.perf_counter() - start) / loops)
-    return statistics.median(samples)
+    """Median over ``repeat`` batches of the CPU time of one call; each batch loops until it
+    has run for at least ``min_batch_s`` so that fast calls are not lost in timer noise."""
+    return interleaved_medians({"": fn}, repeat=repeat, min_batch_s=min_batch_s)[""]
+
+
+def _no_context(_name: str) -> AbstractContextManager[object]:
+    return nullcontext()
+
+
+def interleaved_medians(
+    calls: dict[str, Callable[[], object]],
+    *,
+    repeat: int = 7,
+    min_batch_s: float = 0.02,
+    around: Callable[[str], AbstractContextManager[object]] = _no_context,
+) -> dict[str, float]:
+    """Median CPU seconds of one call of each of ``calls``. Each call is warmed up and given
+    a batch size (loops doubling until a batch takes ``min_batch_s`` of CPU); then ``repeat``
+    rounds each run one batch of every call in turn, so the calls compared share the same
+    moments of the machine. ``around(name)`` is entered around each batch, outside the timed
+    region (e.g. a BLS backend switch)."""
+    loops: dict[str, int] = {}
+    for name, fn in calls.items():
+        with around(name):
+            fn()  # warm-up: imports, caches, allocator
+            loops[name] = 1
+            while _batch_cpu_s(fn, loops[name]) < min_batch_s:
+                loops[name] *= 2
+    samples: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(repeat):
+        for name, fn in calls.items():
+            with around(name):
+                samples[name].append(_batch_cpu_s(fn, loops[name]) / loops[name])
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def _batch_cpu_s(fn: Callable[[], object], loops: int) -> float:
+    start = time.process_time()
+    for _ in range(loops):
+        fn()
+    return time.process_time() - start
 
 
 def render(suite: Suite, console: Console) -> None:

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 from duskspec.errors import VectorError
 from duskspec.types import BlsPublicKey, BlsSignature, Hash32
+from duskspec.vectors import schema_fields
 
 #: Largest integer written as a JSON number; larger ones are decimal strings (IEEE-754 safe).
 JSON_SAFE_INT = 2**53
@@ -168,26 +169,23 @@ _INT_SCHEMA = {
 }
 
 
-def json_schema(tp: Any) -> dict[str, Any]:
-    """JSON Schema (draft 2020-12 subset) of the JSON form of type ``tp``."""
+def json_schema(tp: Any, int_kind: str | None = None) -> dict[str, Any]:
+    """JSON Schema (draft 2020-12 subset) of the JSON form of type ``tp``. Integers take the
+    exact kind of their field (``duskspec.vectors.schema_fields``); ``int_kind`` carries a
+    field's kind down into ``T | None`` and arrays."""
     inner = _optional_arg(tp)
     if inner is not None:
-        return {"anyOf": [json_schema(inner), {"type": "null"}]}
+        return {"anyOf": [json_schema(inner, int_kind), {"type": "null"}]}
     if tp in FIXED_LENGTHS:
         return {"type": "string", "pattern": f"^0x[0-9a-f]{{{2 * FIXED_LENGTHS[tp]}}}$"}
     base = _supertype(tp)
     origin = typing.get_origin(base)
     if origin in (tuple, list):
-        return {"type": "array", "items": json_schema(typing.get_args(base)[0])}
+        return {"type": "array", "items": json_schema(typing.get_args(base)[0], int_kind)}
     if dataclasses.is_dataclass(base):
-        hints = typing.get_type_hints(base)
-        names = [f.name for f in dataclasses.fields(base)]
-        return {
-            "type": "object",
-            "properties": {n: json_schema(hints[n]) for n in names},
-            "required": names,
-            "additionalProperties": False,
-        }
+        return _object_schema(base)
+    if base is int and int_kind is not None:
+        return schema_fields.int_schema(int_kind)
     if isinstance(base, type) and issubclass(base, enum.Enum):
         return {"enum": [to_json(m.value) for m in base]}
     simple: dict[Any, Callable[[], dict[str, Any]]] = {
@@ -199,3 +197,53 @@ def json_schema(tp: Any) -> dict[str, Any]:
     if base in simple:
         return simple[base]()
     raise TypeError(f"no JSON Schema for {tp!r}")
+
+
+def _object_schema(cls: Any) -> dict[str, Any]:
+    """An object with every field required and described; an integer field gets its exact
+    kind, or the general integer form if ``schema_fields`` does not list it
+    (``tests/test_vector_schemas.py`` fails on such a field)."""
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in dataclasses.fields(cls)]
+    properties = {}
+    for name in names:
+        listed = schema_fields.int_kind(cls.__name__, name) if _holds_int(hints[name]) else None
+        schema = json_schema(hints[name], listed[0] if listed else None)
+        words = f"{listed[1]} ({schema_fields.kind_text(listed[0])})" if listed else None
+        properties[name] = {"description": words or _describe(hints[name]), **schema}
+    described: dict[str, Any] = {"type": "object"}
+    doc = (cls.__doc__ or "").strip()
+    if doc and not doc.startswith(f"{cls.__name__}("):  # not the dataclass-made signature
+        described["description"] = " ".join(doc.split("\n\n")[0].split())
+    return {
+        **described,
+        "properties": properties,
+        "required": names,
+        "additionalProperties": False,
+    }
+
+
+def _holds_int(tp: Any) -> bool:
+    inner = _optional_arg(tp)
+    base = _supertype(inner if inner is not None else tp)
+    if typing.get_origin(base) in (tuple, list):
+        return _holds_int(typing.get_args(base)[0])
+    return base is int
+
+
+def _describe(tp: Any) -> str:
+    """A field's description read off its type, for fields ``schema_fields`` does not list."""
+    inner = _optional_arg(tp)
+    if inner is not None:
+        return f"{_describe(inner)}, or null"
+    if tp in FIXED_LENGTHS:
+        return f"{tp.__name__}: {FIXED_LENGTHS[tp]} bytes, 0x-prefixed lowercase hex"
+    base = _supertype(tp)
+    if typing.get_origin(base) in (tuple, list):
+        return f"array; each item: {_describe(typing.get_args(base)[0])}"
+    if isinstance(base, type) and dataclasses.is_dataclass(base):
+        return f"a {base.__name__} object"
+    if isinstance(base, type) and issubclass(base, enum.Enum):
+        return f"a {base.__name__}: " + ", ".join(f"{to_json(m.value)!r} {m.name}" for m in base)
+    names = {bytes: "bytes, 0x-prefixed lowercase hex", bool: "boolean", str: "string"}
+    return names.get(base, "integer (spec/vectors.md §2: a JSON number up to 2^53, else a string)")

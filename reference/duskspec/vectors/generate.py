@@ -8,6 +8,7 @@ is a pure function of the code: no clock, no unseeded randomness, keys sorted.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from typing import Any
 from duskspec import SPEC_VERSION, __version__, paths
 from duskspec.errors import ProtocolError, VectorError
 from duskspec.vectors import format as fmt
+from duskspec.vectors import stdio_schema
 from duskspec.vectors.errors_index import ANCHOR, errors_index
 from duskspec.vectors.registry import Case, Handler, all_handlers
 
@@ -113,12 +115,34 @@ MANIFEST_SCHEMA = {
     "title": "manifest.json",
     "type": "object",
     "properties": {
-        "preset": {"enum": ["general", "tiny", "mainnet"]},
-        "component": {"type": "string", "pattern": "^[a-z0-9_]+$"},
-        "handler": {"type": "string", "pattern": "^[a-z0-9_]+$"},
-        "case": {"type": "string", "pattern": "^[a-z0-9_]+$"},
-        "spec_version": {"type": "string"},
-        "generator": {"type": "string"},
+        "preset": {
+            "description": "protocol constants the case assumes (general: none)",
+            "enum": ["general", "tiny", "mainnet"],
+        },
+        "component": {
+            "description": "the protocol component (a folder)",
+            "type": "string",
+            "pattern": "^[a-z0-9_]+$",
+        },
+        "handler": {
+            "description": "what the case checks (a folder; INDEX.md gives its rule)",
+            "type": "string",
+            "pattern": "^[a-z0-9_]+$",
+        },
+        "case": {
+            "description": "the case's name (a folder)",
+            "type": "string",
+            "pattern": "^[a-z0-9_]+$",
+        },
+        "spec_version": {
+            "description": "the release of the vectors, semantic versioning (CHANGELOG.md)",
+            "type": "string",
+            "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$",
+        },
+        "generator": {
+            "description": "the reference function that computed post (module.qualname)",
+            "type": "string",
+        },
     },
     "required": ["preset", "component", "handler", "case", "spec_version", "generator"],
     "additionalProperties": False,
@@ -129,12 +153,25 @@ META_SCHEMA = {
     "title": "meta.json",
     "type": "object",
     "properties": {
-        "description": {"type": "string"},
-        "valid": {"type": "boolean"},
-        "expected_error": {"type": "string", "pattern": "^[a-z0-9_]+\\.[a-z0-9_.]+$"},
-        "crypto": {"enum": ["real", "stub"]},
-        "seed": {"type": "integer"},
-        "source": {"type": "string"},
+        "description": {"description": "what the case shows, in words", "type": "string"},
+        "valid": {
+            "description": "true: the input is accepted and post.json holds the result",
+            "type": "boolean",
+        },
+        "expected_error": {
+            "description": "the error code an invalid case must be rejected with",
+            "type": "string",
+            "pattern": "^[a-z0-9_]+\\.[a-z0-9_.]+$",
+        },
+        "crypto": {
+            "description": "real: real cryptography; stub: signatures not checked",
+            "enum": ["real", "stub"],
+        },
+        "seed": {"description": "seed of the case's random choices", "type": "integer"},
+        "source": {
+            "description": "where a published expected value comes from",
+            "type": "string",
+        },
     },
     "required": ["description", "valid", "crypto", "seed"],
     "additionalProperties": False,
@@ -176,22 +213,69 @@ def _index(rendered: list[Rendered]) -> str:
 
 
 #: The chapter of each component whose name is not its chapter's.
-CHAPTERS = {"kadcast": "network", "encoding": "encoding", "consensus": "consensus"}
+CHAPTERS = {
+    "kadcast": "network",
+    "encoding": "encoding",
+    "consensus": "consensus",
+    "runtime": "runtime",
+    "vm": "vm",
+    "phoenix_circuit": "transactions",
+}
+
+#: ``component/handler``, ``component/*`` or ``component/{a,b}`` as the spec names vectors
+#: (a lookahead, so ``general/jubjub/decode`` yields both ``general/jubjub`` and
+#: ``jubjub/decode``).
+VECTOR_MENTION = re.compile(r"(?=(?<![a-z0-9_])([a-z0-9_]+)/(\*|\{[a-z0-9_,]+\}|[a-z0-9_]+))")
+HEADING = re.compile(r"^#{2,4} (.+)$", re.MULTILINE)
+
+
+def _mention_rank(component: str, handler: str, found: re.Match[str]) -> int | None:
+    """0 when the spec names the handler itself, 1 in a ``{a,b}`` list, 2 for ``/*``."""
+    if found.group(1) != component:
+        return None
+    named = found.group(2)
+    if named == handler:
+        return 0
+    if named.startswith("{") and handler in named.strip("{}").split(","):
+        return 1
+    return 2 if named == "*" else None
+
+
+def _slug(heading: str) -> str:
+    """The anchor GitHub gives a Markdown heading."""
+    kept = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return kept.replace(" ", "-")
 
 
 def _spec_link(component: str, handler: str) -> str:
-    """A link to the rule that first names ``component/handler`` (or the handler's name in
-    backticks) in its chapter, else to the chapter."""
+    """A link to the rule under which ``spec/`` names ``component/handler`` (itself, in a
+    ``{a,b}`` list, or as ``component/*``; the component's chapter first), else to the
+    rule that names the handler in backticks in that chapter, else to the chapter. The
+    label is the rule (``Rule n.m``, ``**Vn.m**`` or heading), the link the heading's
+    anchor."""
     spec_dir = paths.REPO_ROOT / "spec"
-    chapter = CHAPTERS.get(component, "crypto") + ".md"
-    for needle in (f"{component}/{handler}", f"`{handler}`"):
+    home = CHAPTERS.get(component, "crypto") + ".md"
+    others = sorted(p.name for p in spec_dir.glob("*.md") if p.name != home)
+    best: tuple[int, int, str, int] | None = None
+    for order, chapter in enumerate([home, *others]):
         text = (spec_dir / chapter).read_text() if (spec_dir / chapter).is_file() else ""
-        if needle in text:
-            anchors = [m.group(0) for m in ANCHOR.finditer(text, 0, text.index(needle))]
-            if anchors:
-                label = anchors[-1].lstrip("#").strip().strip("*")
-                return f"[{chapter} {label}](../spec/{chapter})"
-    return f"[{chapter}](../spec/{chapter})"
+        for found in VECTOR_MENTION.finditer(text):
+            rank = _mention_rank(component, handler, found)
+            if rank is not None and (best is None or (rank, order) < best[:2]):
+                best = (rank, order, chapter, found.start())
+        if order == 0 and best is None and f"`{handler}`" in text:
+            best = (3, order, chapter, text.index(f"`{handler}`"))
+    if best is None:
+        return f"[{home}](../spec/{home})"
+    _rank, _order, chapter, at = best
+    text = (spec_dir / chapter).read_text()
+    anchors = [m.group(0) for m in ANCHOR.finditer(text, 0, at)]
+    headings = [m.group(1) for m in HEADING.finditer(text, 0, at)]
+    if not anchors or not headings:  # named before any section: the chapter's own rules
+        title = re.search(r"^# (.+)$", text, re.MULTILINE)
+        return f"[{chapter} {title.group(1) if title else ''}](../spec/{chapter})"
+    label = anchors[-1].lstrip("#").strip().strip("*")
+    return f"[{chapter} {label}](../spec/{chapter}#{_slug(headings[-1])})"
 
 
 def build_tree(root: Path, handlers: tuple[Handler, ...] | None = None) -> int:
@@ -207,6 +291,9 @@ def build_tree(root: Path, handlers: tuple[Handler, ...] | None = None) -> int:
     schema_dir.mkdir()
     (schema_dir / "manifest.json").write_bytes(fmt.dumps(MANIFEST_SCHEMA))
     (schema_dir / "meta.json").write_bytes(fmt.dumps(META_SCHEMA))
+    (schema_dir / "stdio").mkdir()
+    (schema_dir / "stdio" / "request.json").write_bytes(fmt.dumps(stdio_schema.REQUEST_SCHEMA))
+    (schema_dir / "stdio" / "answer.json").write_bytes(fmt.dumps(stdio_schema.ANSWER_SCHEMA))
     for handler in chosen:
         path = schema_dir / handler.component / f"{handler.name}.json"
         path.parent.mkdir(parents=True, exist_ok=True)

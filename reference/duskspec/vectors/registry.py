@@ -82,3 +82,9 @@ def all_handlers() -> tuple[Handler, ...]:
 
 def handler_index() -> dict[tuple[str, str, str], Handler]:
     return {h.key: h for h in all_handlers()}
+
+
+def rejected(name: str, description: str, input: Any, code: str, **fields: Any) -> Case:
+    """An invalid case: ``input`` must be refused with error ``code`` (the shape most
+    invalid cases share; ``fields`` are any other :class:`Case` fields, e.g. ``pre``)."""
+    return Case(name, description, input, expected_error=code, **fields)

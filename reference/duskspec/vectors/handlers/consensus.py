@@ -712,6 +712,28 @@ def _slashing_cases(params: ConsensusParams) -> Iterator[Case]:
         SlashInput(stake(256), h, soft, 1, None),
         expected_error="consensus.value_out_of_range",
     )
+    # Boundaries of the outcome flag `slashed > 0 or effective > 0` and of severity (issue 11).
+    yield Case(
+        "soft_one_lux_warning",
+        "a warning with an explicit 1 LUX: slashed exactly 1, so the outcome counts",
+        SlashInput(stake(0), h, soft, 1, 1),
+    )
+    dust = slashing.StakeAmount(5, 0, 0)
+    yield Case(
+        "soft_dust_effective",
+        "one effective fault on 5 LUX: 10% rounds to 0, the suspension still counts",
+        SlashInput(stake(1, amt=dust), h, soft, 1, None),
+    )
+    yield Case(
+        "hard_zero_severity",
+        "severity 0, the low end of a u8: no new hard fault",
+        SlashInput(stake(hard=1), h, hard, 0, None),
+    )
+    yield Case(
+        "hard_no_amount",
+        "a hard slash of a stake with nothing staked leaves it as it is",
+        SlashInput(stake(hard=1, amt=None), h, hard, 1, None),
+    )
 
 
 # --- registry -----------------------------------------------------------------------------

@@ -426,6 +426,14 @@ def attestation_cases(params: ConsensusParams) -> Iterator[Case]:
         pre=pre,
         expected_error="consensus.insufficient_credits",
     )
+    empty = dataclasses.replace(att, validation=StepVotes(0, att.validation.aggregate_signature))
+    yield Case(
+        "empty_validation_bitset",
+        "bitset 0, the low end of a u64 (rule 2.11): no credits, not a range error",
+        AttestationInput(0, empty.encode()),
+        pre=pre,
+        expected_error="consensus.insufficient_credits",
+    )
     crossed = dataclasses.replace(
         att, ratification=StepVotes(att.ratification.bitset, att.validation.aggregate_signature)
     )

@@ -29,7 +29,7 @@ from duskspec.crypto.bls_backends import FIELD_MODULUS
 from duskspec.crypto.hashes import BLS_SCALAR_ORDER
 from duskspec.crypto.jubjub import GENERATOR, GENERATOR_NUMS, SUBGROUP_ORDER
 from duskspec.types import BlsPublicKey, BlsSignature, Hash32
-from duskspec.vectors.registry import Case, Handler
+from duskspec.vectors.registry import Case, Handler, rejected
 
 # --- published values ---------------------------------------------------------------------
 
@@ -346,11 +346,8 @@ def _bls_public_key_cases() -> Iterator[Case]:
     yield Case("one", "sk = 1 gives the G2 generator", SecretKeyInput(1))
     yield Case("max", "sk = r - 1", SecretKeyInput(BLS_SCALAR_ORDER - 1))
     yield Case("zero", "sk = 0", SecretKeyInput(0), expected_error="crypto.bls_secret_key_range")
-    yield Case(
-        "order",
-        "sk = r",
-        SecretKeyInput(BLS_SCALAR_ORDER),
-        expected_error="crypto.bls_secret_key_range",
+    yield rejected(
+        "order", "sk = r", SecretKeyInput(BLS_SCALAR_ORDER), "crypto.bls_secret_key_range"
     )
 
 
@@ -410,11 +407,11 @@ def _bls_sign_multisig_cases() -> Iterator[Case]:
         source=_BLS_SOURCE.format("serde_multisig_signature"),
         published_post=SignaturePost(DUSK_MULTISIG),
     )
-    yield Case(
+    yield rejected(
         "bad_public_key",
         "the public key does not decode",
         MultisigSignInput(DUSK_SK, G2_NOT_IN_SUBGROUP, DUSK_MESSAGE),
-        expected_error="crypto.bls_public_key_subgroup",
+        "crypto.bls_public_key_subgroup",
     )
 
 
@@ -436,11 +433,11 @@ def _bls_aggregate_keys_cases() -> Iterator[Case]:
     pk = _committee(1, 2)[0][1]
     yield Case("repeated", "a key twice counts twice", AggregateKeysInput((pk, pk)))
     yield Case("empty", "no keys", AggregateKeysInput(()), expected_error="crypto.bls_no_keys")
-    yield Case(
+    yield rejected(
         "one_invalid",
         "one key outside the subgroup",
         AggregateKeysInput((pk, G2_NOT_IN_SUBGROUP)),
-        expected_error="crypto.bls_public_key_subgroup",
+        "crypto.bls_public_key_subgroup",
     )
 
 
@@ -449,17 +446,14 @@ def _bls_aggregate_signatures_cases() -> Iterator[Case]:
     sigs = tuple(bls.sign_multisig(sk, pk, b"vote") for sk, pk in members)
     yield Case("three", "three multisig votes", AggregateSignaturesInput(sigs))
     yield Case("one", "one signature is itself", AggregateSignaturesInput(sigs[:1]))
-    yield Case(
-        "empty",
-        "no signatures",
-        AggregateSignaturesInput(()),
-        expected_error="crypto.bls_no_signatures",
+    yield rejected(
+        "empty", "no signatures", AggregateSignaturesInput(()), "crypto.bls_no_signatures"
     )
-    yield Case(
+    yield rejected(
         "one_invalid",
         "one signature outside the subgroup",
         AggregateSignaturesInput((sigs[0], G1_NOT_IN_SUBGROUP)),
-        expected_error="crypto.bls_signature_subgroup",
+        "crypto.bls_signature_subgroup",
     )
 
 
@@ -489,11 +483,17 @@ def _bls_verify_multisig_cases() -> Iterator[Case]:
         "plain signatures do not verify under H1 weights",
         VerifyInput(apk, msg, plain),
     )
-    yield Case(
+    yield rejected(
         "identity_aggregate",
         "an aggregate that sums to the identity",
         VerifyInput(apk, msg, bytes([0xC0]) + bytes(47)),
-        expected_error="crypto.bls_signature_identity",
+        "crypto.bls_signature_identity",
+    )
+    yield rejected(
+        "noncanonical_infinity",
+        "the infinity flag with a non-zero second byte is malformed, not the identity",
+        VerifyInput(apk, msg, bytes([0xC0, 0x01]) + bytes(46)),
+        "crypto.bls_signature_invalid",
     )
 
 
@@ -651,11 +651,11 @@ def _permutation_cases() -> Iterator[Case]:
     yield Case(
         "width_4", "4 elements", StateInput((0,) * 4), expected_error="crypto.poseidon_state_width"
     )
-    yield Case(
+    yield rejected(
         "not_field_element",
         "an element equal to r",
         StateInput((BLS_SCALAR_ORDER, 0, 0, 0, 0)),
-        expected_error="crypto.poseidon_input_range",
+        "crypto.poseidon_input_range",
     )
 
 
@@ -704,23 +704,20 @@ def _poseidon_hash_cases() -> Iterator[Case]:
         HashInput(poseidon.Domain.ENCRYPTION, _field_elements(rng, 3)),
         seed=42,
     )
-    yield Case(
-        "empty",
-        "no inputs",
-        HashInput(poseidon.Domain.OTHER, ()),
-        expected_error="crypto.poseidon_empty_input",
+    yield rejected(
+        "empty", "no inputs", HashInput(poseidon.Domain.OTHER, ()), "crypto.poseidon_empty_input"
     )
-    yield Case(
+    yield rejected(
         "merkle4_three",
         "Merkle4 with 3 inputs",
         HashInput(poseidon.Domain.MERKLE4, (1, 2, 3)),
-        expected_error="crypto.poseidon_arity",
+        "crypto.poseidon_arity",
     )
-    yield Case(
+    yield rejected(
         "not_field_element",
         "an input equal to r",
         HashInput(poseidon.Domain.OTHER, (BLS_SCALAR_ORDER,)),
-        expected_error="crypto.poseidon_input_range",
+        "crypto.poseidon_input_range",
     )
 
 
@@ -899,6 +896,15 @@ def _generator_mul_cases() -> Iterator[Case]:
         )
     yield Case("zero", "0·G is the identity (0, 1)", ScalarInput(0))
     yield Case("order_minus_one", "(t - 1)·G = -G", ScalarInput(SUBGROUP_ORDER - 1))
+    yield Case(
+        "max_multiplier", "k = 2^256 - 1, the high end of [0, 2^256)", ScalarInput(2**256 - 1)
+    )
+    yield rejected(
+        "multiplier_2_256",
+        "k = 2^256 is refused",
+        ScalarInput(2**256),
+        "crypto.jubjub_scalar_range",
+    )
 
 
 #: ``(0, -1)``: order 2, on the curve, not in the prime-order subgroup.
@@ -926,29 +932,26 @@ def _decode_cases() -> Iterator[Case]:
     yield Case(
         "short", "31 bytes", BytesInput(bytes(31)), expected_error="crypto.jubjub_point_length"
     )
-    yield Case(
+    yield rejected(
         "v_not_canonical",
         "v = r",
         BytesInput(BLS_SCALAR_ORDER.to_bytes(32, "little")),
-        expected_error="crypto.jubjub_point_noncanonical",
+        "crypto.jubjub_point_noncanonical",
     )
-    yield Case(
+    yield rejected(
         "u_zero_sign_set",
         "(0, 1) with the sign bit set",
         BytesInput(bytes([1]) + bytes(30) + b"\x80"),
-        expected_error="crypto.jubjub_point_noncanonical",
+        "crypto.jubjub_point_noncanonical",
     )
-    yield Case(
+    yield rejected(
         "not_on_curve",
         "v = 2 has no u",
         BytesInput(bytes([2]) + bytes(31)),
-        expected_error="crypto.jubjub_point_not_on_curve",
+        "crypto.jubjub_point_not_on_curve",
     )
-    yield Case(
-        "torsion",
-        "(0, -1) has order 2",
-        BytesInput(TORSION_POINT),
-        expected_error="crypto.jubjub_point_subgroup",
+    yield rejected(
+        "torsion", "(0, -1) has order 2", BytesInput(TORSION_POINT), "crypto.jubjub_point_subgroup"
     )
 
 
@@ -960,6 +963,8 @@ def _nums_cases() -> Iterator[Case]:
         source=_JUBJUB_SOURCE.format("test second_gen_nums"),
         published_post=NumsPost(GENERATOR_NUMS.encode(), 18),
     )
+    yield Case("counter_0", "a seed whose counter 0 already decodes", BytesInput(b"nums-14"))
+    yield Case("counter_11", "a seed first decoding at an odd counter", BytesInput(b"nums-0"))
 
 
 def _add_cases() -> Iterator[Case]:
@@ -968,29 +973,27 @@ def _add_cases() -> Iterator[Case]:
     yield Case("g_plus_g", "G + G (doubling)", AddInput(g, g))
     yield Case("g_plus_identity", "G + O", AddInput(g, jubjub.IDENTITY.encode()))
     yield Case("g_minus_g", "G + (-G) = O", AddInput(g, (-GENERATOR).encode()))
-    yield Case(
+    yield rejected(
         "torsion",
         "an operand outside the subgroup",
         AddInput(g, TORSION_POINT),
-        expected_error="crypto.jubjub_point_subgroup",
+        "crypto.jubjub_point_subgroup",
     )
 
 
 def _commitment_cases() -> Iterator[Case]:
     yield Case("transparent", "v·G with blinder 0", CommitmentInput(1_000_000_000, 0))
+    yield Case("zero_value", "value 0, the low end of a u64", CommitmentInput(0, 5))
     yield Case("obfuscated", "v·G + s·G'", CommitmentInput(42, 123456789))
     yield Case("max_value", "u64::MAX", CommitmentInput((1 << 64) - 1, SUBGROUP_ORDER - 1))
-    yield Case(
-        "value_overflow",
-        "2^64",
-        CommitmentInput(1 << 64, 0),
-        expected_error="crypto.commitment_value_range",
+    yield rejected(
+        "value_overflow", "2^64", CommitmentInput(1 << 64, 0), "crypto.commitment_value_range"
     )
-    yield Case(
+    yield rejected(
         "blinder_order",
         "blinder = t",
         CommitmentInput(1, SUBGROUP_ORDER),
-        expected_error="crypto.jubjub_scalar_range",
+        "crypto.jubjub_scalar_range",
     )
 
 
@@ -1008,17 +1011,25 @@ def _elgamal_cases() -> Iterator[Case]:
     receiver = jubjub.fixed_base_mul(GENERATOR, 1234).encode()
     message = jubjub.fixed_base_mul(GENERATOR, 99).encode()
     yield Case("encrypt", "(r·G, M + r·pk)", ElGamalInput(receiver, message, 777))
-    yield Case(
+    yield rejected(
         "bad_key",
         "the key is a torsion point",
         ElGamalInput(TORSION_POINT, message, 777),
-        expected_error="crypto.jubjub_point_subgroup",
+        "crypto.jubjub_point_subgroup",
     )
-    yield Case(
+    yield rejected(
         "r_order",
         "r = t",
         ElGamalInput(receiver, message, SUBGROUP_ORDER),
-        expected_error="crypto.jubjub_scalar_range",
+        "crypto.jubjub_scalar_range",
+    )
+    yield Case(
+        "r_zero", "r = 0, the low end of [0, t): (identity, M)", ElGamalInput(receiver, message, 0)
+    )
+    yield Case(
+        "r_max",
+        "r = t - 1, the high end of [0, t)",
+        ElGamalInput(receiver, message, SUBGROUP_ORDER - 1),
     )
 
 
@@ -1031,11 +1042,11 @@ def _elgamal_decrypt_cases() -> Iterator[Case]:
     yield Case(
         "wrong_key", "another key gives another point", ElGamalDecryptInput(4321, ciphertext)
     )
-    yield Case(
+    yield rejected(
         "short",
         "63 bytes",
         ElGamalDecryptInput(1234, ciphertext[:63]),
-        expected_error="crypto.elgamal_ciphertext_length",
+        "crypto.elgamal_ciphertext_length",
     )
 
 
@@ -1171,18 +1182,18 @@ def run_schnorr_challenge(pre: None, inp: ChallengeInput) -> ScalarPost:
 def _schnorr_sign_cases() -> Iterator[Case]:
     yield Case("basic", "sk 12345 signs 99", SchnorrSignInput(12345, 99, b"seed"))
     yield Case("max_message", "m = r - 1", SchnorrSignInput(7, BLS_SCALAR_ORDER - 1, b""))
-    yield Case(
-        "zero_key",
-        "sk = 0",
-        SchnorrSignInput(0, 1, b""),
-        expected_error="crypto.schnorr_secret_key_range",
+    yield rejected(
+        "zero_key", "sk = 0", SchnorrSignInput(0, 1, b""), "crypto.schnorr_secret_key_range"
     )
-    yield Case(
+    yield rejected(
         "message_range",
         "m = r",
         SchnorrSignInput(1, BLS_SCALAR_ORDER, b""),
-        expected_error="crypto.schnorr_message_range",
+        "crypto.schnorr_message_range",
     )
+    yield Case("key_one", "sk = 1, the low end of [1, t)", SchnorrSignInput(1, 5, b""))
+    yield Case("key_max", "sk = t - 1, the high end", SchnorrSignInput(SUBGROUP_ORDER - 1, 5, b""))
+    yield Case("message_zero", "m = 0, the low end of [0, r)", SchnorrSignInput(7, 0, b""))
 
 
 def _schnorr_verify_cases() -> Iterator[Case]:
@@ -1207,35 +1218,40 @@ def _schnorr_verify_cases() -> Iterator[Case]:
         "3·G instead of the aggregate key",
         SchnorrVerifyInput(bytes.fromhex(KAT_POINTS[3]), KAT_MESSAGE, sig),
     )
-    yield Case(
+    yield rejected(
         "identity_key",
         "the identity as public key",
         SchnorrVerifyInput(jubjub.IDENTITY.encode(), KAT_MESSAGE, sig),
-        expected_error="crypto.schnorr_identity",
+        "crypto.schnorr_identity",
     )
-    yield Case(
+    yield rejected(
         "identity_nonce",
         "R is the identity",
         SchnorrVerifyInput(apk, KAT_MESSAGE, sig[:32] + jubjub.IDENTITY.encode()),
-        expected_error="crypto.schnorr_identity",
+        "crypto.schnorr_identity",
     )
-    yield Case(
+    yield rejected(
         "short",
         "63 bytes",
         SchnorrVerifyInput(apk, KAT_MESSAGE, sig[:63]),
-        expected_error="crypto.schnorr_signature_length",
+        "crypto.schnorr_signature_length",
     )
-    yield Case(
+    yield rejected(
         "u_not_canonical",
         "u = t",
         SchnorrVerifyInput(apk, KAT_MESSAGE, SUBGROUP_ORDER.to_bytes(32, "little") + sig[32:]),
-        expected_error="crypto.jubjub_scalar_noncanonical",
+        "crypto.jubjub_scalar_noncanonical",
     )
-    yield Case(
+    yield rejected(
         "torsion_nonce",
         "R has order 2",
         SchnorrVerifyInput(apk, KAT_MESSAGE, sig[:32] + TORSION_POINT),
-        expected_error="crypto.jubjub_point_subgroup",
+        "crypto.jubjub_point_subgroup",
+    )
+    yield Case(
+        "u_zero",
+        "u = 0 is canonical (the low end of [0, t)) and does not verify",
+        SchnorrVerifyInput(apk, KAT_MESSAGE, bytes(32) + sig[32:]),
     )
 
 
@@ -1262,10 +1278,15 @@ def _schnorr_verify_double_cases() -> Iterator[Case]:
         "swapped_nonces", "R and R' swapped", SchnorrDoubleVerifyInput(pk, pk_prime, msg, swapped)
     )
     yield Case(
+        "u_zero",
+        "u = 0 is canonical and does not verify",
+        SchnorrDoubleVerifyInput(pk, pk_prime, msg, bytes(32) + sig[32:]),
+    )
+    yield rejected(
         "short",
         "95 bytes",
         SchnorrDoubleVerifyInput(pk, pk_prime, msg, sig[:95]),
-        expected_error="crypto.schnorr_signature_length",
+        "crypto.schnorr_signature_length",
     )
 
 
@@ -1485,17 +1506,22 @@ def _stealth_cases() -> Iterator[Case]:
         "alice's address with r = 777",
         StealthInput(phoenix_keys.encode_public_key(pk), 777),
     )
-    yield Case(
+    yield rejected(
         "r_order",
         "r = t",
         StealthInput(phoenix_keys.encode_public_key(pk), SUBGROUP_ORDER),
-        expected_error="crypto.jubjub_scalar_range",
+        "crypto.jubjub_scalar_range",
     )
     yield Case(
+        "r_zero",
+        "r = 0, the low end of [0, t)",
+        StealthInput(phoenix_keys.encode_public_key(pk), 0),
+    )
+    yield rejected(
         "short_key",
         "63-byte public key",
         StealthInput(bytes(63), 1),
-        expected_error="crypto.phoenix_public_key_length",
+        "crypto.phoenix_public_key_length",
     )
 
 
@@ -1505,28 +1531,22 @@ def _ownership_cases() -> Iterator[Case]:
     yield Case("owner", "alice's view key owns her address", OwnershipInput(b"alice", address))
     yield Case("not_owner", "bob's view key does not", OwnershipInput(b"bob", address))
     identity_r = jubjub.IDENTITY.encode() + address[32:]
-    yield Case(
+    yield rejected(
         "identity_r",
         "R is the identity",
         OwnershipInput(b"alice", identity_r),
-        expected_error="crypto.stealth_address_identity",
+        "crypto.stealth_address_identity",
     )
-    yield Case(
-        "short",
-        "63 bytes",
-        OwnershipInput(b"alice", address[:63]),
-        expected_error="crypto.stealth_address_length",
+    yield rejected(
+        "short", "63 bytes", OwnershipInput(b"alice", address[:63]), "crypto.stealth_address_length"
     )
 
 
 def _nullifier_cases() -> Iterator[Case]:
     yield Case("pos_0", "note_sk 5, position 0", NullifierInput(5, 0))
     yield Case("pos_large", "position 2^40", NullifierInput(123456789, 1 << 40))
-    yield Case(
-        "pos_overflow",
-        "position 2^64",
-        NullifierInput(5, 1 << 64),
-        expected_error="crypto.note_position_range",
+    yield rejected(
+        "pos_overflow", "position 2^64", NullifierInput(5, 1 << 64), "crypto.note_position_range"
     )
 
 
@@ -1564,10 +1584,21 @@ def _encrypt_value_cases() -> Iterator[Case]:
         EncryptValueInput(encoded, 5, (1 << 64) - 1, SUBGROUP_ORDER - 1, bytes(12)),
     )
     yield Case(
+        "zero",
+        "value 0 and blinder 0, the low ends",
+        EncryptValueInput(encoded, 5, 0, 0, bytes(12)),
+    )
+    yield rejected(
+        "value_overflow",
+        "value 2^64 is not a u64",
+        EncryptValueInput(encoded, 5, 1 << 64, 1, bytes(12)),
+        "crypto.commitment_value_range",
+    )
+    yield rejected(
         "short_nonce",
         "an 11-byte nonce",
         EncryptValueInput(encoded, 777, 1, 1, bytes(11)),
-        expected_error="crypto.note_nonce_length",
+        "crypto.note_nonce_length",
     )
 
 
@@ -1577,31 +1608,31 @@ def _decrypt_value_cases() -> Iterator[Case]:
     encoded = phoenix_keys.encode_stealth_address(address)
     value_enc = phoenix_keys.encrypt_value(pk, 777, address, 1000, 4242, bytes(range(12)))
     yield Case("owner", "alice decrypts", DecryptValueInput(b"alice", encoded, value_enc))
-    yield Case(
+    yield rejected(
         "wrong_key",
         "bob cannot",
         DecryptValueInput(b"bob", encoded, value_enc),
-        expected_error="crypto.note_decryption_failed",
+        "crypto.note_decryption_failed",
     )
     tampered = value_enc[:20] + bytes([value_enc[20] ^ 1]) + value_enc[21:]
-    yield Case(
+    yield rejected(
         "tampered",
         "one ciphertext bit flipped",
         DecryptValueInput(b"alice", encoded, tampered),
-        expected_error="crypto.note_decryption_failed",
+        "crypto.note_decryption_failed",
     )
     other_salt = phoenix_keys.encode_stealth_address(phoenix_keys.stealth_address(pk, 778))
-    yield Case(
+    yield rejected(
         "other_address",
         "the salt is another address",
         DecryptValueInput(b"alice", other_salt, value_enc),
-        expected_error="crypto.note_decryption_failed",
+        "crypto.note_decryption_failed",
     )
-    yield Case(
+    yield rejected(
         "short",
         "67 bytes",
         DecryptValueInput(b"alice", encoded, value_enc[:67]),
-        expected_error="crypto.note_value_enc_length",
+        "crypto.note_value_enc_length",
     )
 
 
@@ -1614,11 +1645,11 @@ def _sender_cases() -> Iterator[Case]:
         "alice's key encrypted for bob's note",
         SenderInput(npk, phoenix_keys.encode_public_key(alice), 11, 12),
     )
-    yield Case(
+    yield rejected(
         "bad_note_pk",
         "the note key is a torsion point",
         SenderInput(TORSION_POINT, phoenix_keys.encode_public_key(alice), 11, 12),
-        expected_error="crypto.jubjub_point_subgroup",
+        "crypto.jubjub_point_subgroup",
     )
 
 
@@ -1738,6 +1769,7 @@ def run_poseidon_verify(pre: None, inp: PoseidonVerifyInput) -> ValidPost:
 def _poseidon_tree_cases() -> Iterator[Case]:
     rng = random.Random(51)
     yield Case("depth_1_one", "one leaf, depth 1", PoseidonTreeInput(1, (7,), 0))
+    yield Case("zero_leaf", "leaf 0, the low end of [0, r)", PoseidonTreeInput(1, (0,), 0))
     yield Case(
         "depth_2_five",
         "five leaves cross a subtree",
@@ -1756,23 +1788,23 @@ def _poseidon_tree_cases() -> Iterator[Case]:
         PoseidonTreeInput(17, _field_elements(rng, 3), 2),
         seed=51,
     )
-    yield Case(
+    yield rejected(
         "absent_leaf",
         "opening a position never appended",
         PoseidonTreeInput(2, (1, 2), 2),
-        expected_error="crypto.merkle_no_leaf",
+        "crypto.merkle_no_leaf",
     )
-    yield Case(
+    yield rejected(
         "full",
         "a fifth leaf in a depth-1 tree",
         PoseidonTreeInput(1, (1, 2, 3, 4, 5), 0),
-        expected_error="crypto.merkle_full",
+        "crypto.merkle_full",
     )
-    yield Case(
+    yield rejected(
         "leaf_range",
         "a leaf equal to r",
         PoseidonTreeInput(2, (BLS_SCALAR_ORDER,), 0),
-        expected_error="crypto.merkle_leaf_range",
+        "crypto.merkle_leaf_range",
     )
     yield Case(
         "depth_0", "depth 0", PoseidonTreeInput(0, (), 0), expected_error="crypto.merkle_depth"
@@ -1796,11 +1828,18 @@ def _poseidon_verify_cases() -> Iterator[Case]:
         "wrong_index", "the bottom index points at a sibling", PoseidonVerifyInput(moved, 55)
     )
     short = ScalarOpening(proof.root, proof.branch, proof.positions[:2])
-    yield Case(
+    yield rejected(
         "malformed",
         "fewer indices than levels",
         PoseidonVerifyInput(short, 55),
-        expected_error="crypto.merkle_opening_shape",
+        "crypto.merkle_opening_shape",
+    )
+    narrow = ScalarOpening(proof.root, (*proof.branch[:2], proof.branch[2][:3]), proof.positions)
+    yield rejected(
+        "short_level",
+        "a level of 3 items in an arity-4 opening, its index in range",
+        PoseidonVerifyInput(narrow, 55),
+        "crypto.merkle_opening_shape",
     )
 
 
@@ -1886,17 +1925,14 @@ def _page_tree_cases() -> Iterator[Case]:
         PageTreeInput(8, (Page(3, b"old"), Page(3, b"new")), 3),
     )
     yield Case("wasm64", "height 13", PageTreeInput(13, (Page(1 << 20, b"x"),), 1 << 20))
-    yield Case(
+    yield rejected(
         "out_of_range",
         "page 4^8",
         PageTreeInput(8, (Page(1 << 16, b"x"),), 0),
-        expected_error="crypto.merkle_position",
+        "crypto.merkle_position",
     )
-    yield Case(
-        "bad_height",
-        "height 9",
-        PageTreeInput(9, (Page(0, b"x"),), 0),
-        expected_error="crypto.merkle_depth",
+    yield rejected(
+        "bad_height", "height 9", PageTreeInput(9, (Page(0, b"x"),), 0), "crypto.merkle_depth"
     )
 
 
@@ -1924,23 +1960,32 @@ def _state_tree_cases() -> Iterator[Case]:
             (ContractRoot(collide[0], roots[0]), ContractRoot(collide[1], roots[1])), collide[0]
         ),
     )
+    # The sum wraps at 2^32: eight words 0xffffffff sum to 2^32 - 8 (mod 2^32).
+    wrapped = (b"\xff" * 32, (2**32 - 8).to_bytes(4, "little") + bytes(28))
     yield Case(
+        "colliding_wrapped_ids",
+        "ids whose word sums differ by a multiple of 2^32 share a leaf",
+        StateTreeInput(
+            (ContractRoot(wrapped[0], roots[0]), ContractRoot(wrapped[1], roots[1])), wrapped[0]
+        ),
+    )
+    yield rejected(
         "absent",
         "a contract never inserted",
         StateTreeInput(entries, bytes(32)),
-        expected_error="crypto.merkle_no_leaf",
+        "crypto.merkle_no_leaf",
     )
-    yield Case(
+    yield rejected(
         "bad_id",
         "a 31-byte contract id",
         StateTreeInput(entries, bytes(31)),
-        expected_error="crypto.contract_id_length",
+        "crypto.contract_id_length",
     )
-    yield Case(
+    yield rejected(
         "bad_root",
         "a 31-byte page root",
         StateTreeInput((ContractRoot(ids[0], bytes(31)),), ids[0]),
-        expected_error="crypto.merkle_leaf_length",
+        "crypto.merkle_leaf_length",
     )
 
 
@@ -1961,18 +2006,24 @@ def _blake3_verify_cases() -> Iterator[Case]:
     yield Case(
         "page_valid", "page 7", Blake3VerifyInput(page_proof, merkle_blake3.page_leaf(b"page"))
     )
-    yield Case(
+    yield rejected(
         "short_leaf",
         "a 31-byte leaf",
         Blake3VerifyInput(page_proof, bytes(31)),
-        expected_error="crypto.merkle_leaf_length",
+        "crypto.merkle_leaf_length",
     )
     bad = HashOpening(proof.root, tuple(level[:1] for level in proof.branch), proof.positions)
-    yield Case(
+    yield rejected(
         "bad_arity",
         "levels of one item",
         Blake3VerifyInput(bad, leaf),
-        expected_error="crypto.merkle_opening_shape",
+        "crypto.merkle_opening_shape",
+    )
+    top = HashOpening(proof.root, proof.branch[:1], proof.positions[:1])
+    yield Case(
+        "one_level",
+        "an opening of one level: the arity is read off it, the root does not match",
+        Blake3VerifyInput(top, leaf),
     )
 
 

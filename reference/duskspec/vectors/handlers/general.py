@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from duskspec import encoding
 from duskspec.crypto import hashes, merkle
 from duskspec.types import Hash32
-from duskspec.vectors.registry import Case, Handler
+from duskspec.vectors.registry import Case, Handler, rejected
 
 # --- hashes -------------------------------------------------------------------------------
 
@@ -160,11 +160,37 @@ def _txroot_cases() -> Iterator[Case]:
         "a zero leaf on the left hashes as 32 zero bytes",
         MerkleInput((zero, leaf)),
     )
-    yield Case(
+    yield rejected(
         "short_leaf",
         "a 31-byte leaf is rejected",
         MerkleInput((bytes(31),)),
-        expected_error="crypto.merkle_leaf_length",
+        "crypto.merkle_leaf_length",
+    )
+
+
+@dataclass(frozen=True)
+class MerkleCapacityInput:
+    """``count`` copies of one ``leaf``: a tree at the capacity bound stays a small file."""
+
+    leaf: Hash32
+    count: int
+
+
+def run_txroot_capacity(pre: None, inp: MerkleCapacityInput) -> RootPost:
+    return RootPost(merkle.merkle_root([inp.leaf] * inp.count))
+
+
+def _txroot_capacity_cases() -> Iterator[Case]:
+    leaf = hashes.sha3_256(b"capacity")
+    bound = merkle.TXROOT_CAPACITY
+    yield Case(
+        "at_capacity", f"{bound} leaves: a full tree of height 15", MerkleCapacityInput(leaf, bound)
+    )
+    yield rejected(
+        "over_capacity",
+        f"{bound + 1} leaves: one past the capacity",
+        MerkleCapacityInput(leaf, bound + 1),
+        "crypto.merkle_capacity",
     )
 
 
@@ -206,17 +232,14 @@ def _uint_handler(type_name: str) -> Handler:
             )
         yield Case("empty", "no bytes", DecodeInput(b""), expected_error="encoding.truncated")
         if width > 1:
-            yield Case(
+            yield rejected(
                 "truncated",
                 f"{width - 1} of {width} bytes",
                 DecodeInput(bytes(width - 1)),
-                expected_error="encoding.truncated",
+                "encoding.truncated",
             )
-        yield Case(
-            "trailing",
-            "one byte too many",
-            DecodeInput(bytes(width + 1)),
-            expected_error="encoding.trailing",
+        yield rejected(
+            "trailing", "one byte too many", DecodeInput(bytes(width + 1)), "encoding.trailing"
         )
 
     return Handler(
@@ -242,35 +265,32 @@ def _var_bytes_cases() -> Iterator[Case]:
     yield Case(
         "at_bound", f"exactly {VAR_BYTES_BOUND} bytes", DecodeInput(enc(bytes(VAR_BYTES_BOUND)))
     )
-    yield Case(
-        "no_prefix",
-        "fewer than 4 bytes of prefix",
-        DecodeInput(b"\x01\x00"),
-        expected_error="encoding.truncated",
+    yield rejected(
+        "no_prefix", "fewer than 4 bytes of prefix", DecodeInput(b"\x01\x00"), "encoding.truncated"
     )
-    yield Case(
+    yield rejected(
         "short_body",
         "prefix says 5, body has 4",
         DecodeInput(encoding.encode_u32(5) + bytes(4)),
-        expected_error="encoding.truncated",
+        "encoding.truncated",
     )
-    yield Case(
+    yield rejected(
         "over_bound",
         f"prefix {VAR_BYTES_BOUND + 1} above the bound",
         DecodeInput(encoding.encode_u32(VAR_BYTES_BOUND + 1) + bytes(VAR_BYTES_BOUND + 1)),
-        expected_error="encoding.overlong",
+        "encoding.overlong",
     )
-    yield Case(
+    yield rejected(
         "huge_prefix",
         "prefix 2^32-1 with no body",
         DecodeInput(b"\xff\xff\xff\xff"),
-        expected_error="encoding.overlong",
+        "encoding.overlong",
     )
-    yield Case(
+    yield rejected(
         "trailing",
         "one byte after the body",
         DecodeInput(enc(b"ab") + b"\x00"),
-        expected_error="encoding.trailing",
+        "encoding.trailing",
     )
 
 
@@ -299,6 +319,16 @@ HANDLERS: tuple[Handler, ...] = (
         post_type=RootPost,
         run=run_txroot,
         cases=_txroot_cases,
+    ),
+    Handler(
+        preset="general",
+        component="merkle",
+        name="txroot_capacity",
+        intent="the txroot capacity bound of 2^15 leaves, pinned on both sides",
+        input_type=MerkleCapacityInput,
+        post_type=RootPost,
+        run=run_txroot_capacity,
+        cases=_txroot_capacity_cases,
     ),
     *(_uint_handler(t) for t in ("u8", "u16", "u32", "u64")),
     Handler(

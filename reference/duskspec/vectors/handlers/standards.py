@@ -108,6 +108,10 @@ def _cases() -> Iterator[Case]:
         HashToCurveInput(b"abc", b"D" * 256),
         expected_error="crypto.hash_to_curve_dst_length",
     )
+    yield Case("dst_1_byte", "a 1-byte tag, the shortest allowed", HashToCurveInput(b"abc", b"D"))
+    yield Case(
+        "dst_255_bytes", "a 255-byte tag, the longest allowed", HashToCurveInput(b"abc", b"D" * 255)
+    )
 
 
 HANDLERS: tuple[Handler, ...] = (
