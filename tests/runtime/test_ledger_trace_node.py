@@ -33,6 +33,7 @@ from typing import Any
 import pytest
 
 from duskspec import chain as ledger
+from duskspec.cli import main
 from duskspec.consensus.constants import PRESETS
 from duskspec.errors import NodeError
 from duskspec.runtime import block as rt
@@ -199,7 +200,7 @@ def doubled_convert(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def test_without_the_nullifier_check_both_directions_name_the_spend(
-    no_nullifier_check: None, tmp_path: Path
+    no_nullifier_check: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, mint_after = tlc_replay.replayed_behaviours()
     node = drive(mint_after, "mint after")
@@ -210,6 +211,11 @@ def test_without_the_nullifier_check_both_directions_name_the_spend(
     assert re.match(r"event \d+ of \d+, Spend\(", verdict.detail), verdict.detail
     assert "not a step of Ledger" in verdict.detail
     assert "already published" in verdict.detail
+    # `duskspec trace-check` says the same in one line and exits 1
+    assert main(["trace-check", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert re.match(r"error: tla\.trace_mismatch: ledger: event \d+ of \d+, Spend\(", err)
 
 
 def test_a_convert_minting_twice_its_deposit_fails_the_replay_at_the_mint(

@@ -426,13 +426,20 @@ def record_blocks(
 
 
 def simulation_trace(
-    node: Any, genesis: ledger.Chain, params: ConsensusParams, folder: Path
+    node: Any,
+    genesis: ledger.Chain,
+    params: ConsensusParams,
+    folder: Path,
+    keys: tuple[SecretKey, ...] = (),
+    names: tuple[str, ...] = (),
 ) -> tuple[Path, LedgerRecorder]:
-    """Rule 14.1: the ledger trace of one honest ``duskspec simulate`` node's final chain,
-    from the genesis state every node starts with. The workload's accounts own no Phoenix
-    key, so every note's owner is :data:`NOBODY`."""
+    """Rule 14.8: the ledger trace of one honest ``duskspec simulate`` node's final chain,
+    from the genesis state every node starts with, read with the Phoenix ``keys`` of the
+    workload's parties (named ``names``). Today's workload has none: a note no key owns is
+    :data:`NOBODY`'s, with its clear value (an obfuscated one reads as 0, and its spend
+    as a spend of no input, which never matches)."""
     state = ledger.state_at(genesis, genesis.final_hash)
-    recorder = start(state, (), (), len(state.notes))
+    recorder = start(state, keys, names, len(state.notes))
     generators = {a.hash: a.generator for a in node.accepted}
     blocks = [
         (r.height, bytes(generators[r.hash]), r.payload, r.state_root) for r in node.chain.final
