@@ -94,7 +94,7 @@ def cmd_trace_check_ledger(folder: Path) -> int:
         return cli_support.EXIT_FAILURE
     print(
         f"ledger: {verdict.events} actions ({verdict.stutters} stutter steps) are a behaviour "
-        f"of Ledger ({verdict.distinct_states} distinct states, {verdict.seconds:.1f} s)"
+        f"of Ledger ({verdict.distinct_states or '?'} distinct states, {verdict.seconds:.1f} s)"
     )
     return 0
 
