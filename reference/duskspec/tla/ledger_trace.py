@@ -251,15 +251,23 @@ def write_ledger_trace(recorder: LedgerRecorder, folder: Path) -> Path:
     return folder / f"{MODULE}.tla"
 
 
+def _tla(value: Any) -> str:
+    """A value as TLA+; a negative integer as ``(0 - n)`` (``Ledger`` extends Naturals,
+    which has no unary minus): a runtime fee below 0 must reach TLC, not break its parser."""
+    if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+        return f"(0 - {-value})"
+    return tla_value(value)
+
+
 def _event_tla(event: dict[str, Any]) -> str:
-    fields = {k: v for k, v in event.items() if k != "post"}
+    fields = ", ".join(f"{k} |-> {_tla(v)}" for k, v in event.items() if k != "post")
     post = event["post"]
     notes = "<<" + ", ".join(tla_record(n) for n in post["notes"]) + ">>"
     state = (
         f"[notes |-> {notes}, published |-> {tla_value(post['published'])}, "
-        f"minted |-> {post['minted']}, fees |-> {post['fees']}]"
+        f"minted |-> {_tla(post['minted'])}, fees |-> {_tla(post['fees'])}]"
     )
-    return tla_record(fields)[:-1] + f", post |-> {state}]"
+    return f"[{fields}, post |-> {state}]"
 
 
 def _json_event(event: dict[str, Any]) -> dict[str, Any]:
