@@ -1,5 +1,5 @@
 """``duskspec simulate --tx-rate R --trace-ledger DIR`` then ``duskspec trace-check DIR``
-(spec/runtime.md §14, rule 14.8).
+(spec/runtime.md §14, rule 14.7).
 
 The workload's Moonlight transfers are stutters of ``Ledger`` (no note changes). To give the
 simulate trace real ``Mint`` actions without proofs, the stream here sends Moonlight

@@ -7,7 +7,7 @@
 (* Ledger actions the transactions of a node's final chain map to, through *)
 (* the abstraction duskspec.runtime.abstraction.abstract, in order, each   *)
 (* with its parameters and `post`, the abstraction of the runtime state    *)
-(* after it (rule 14.2). A runtime transition the abstraction does not     *)
+(* after it (rule 14.4). A runtime transition the abstraction does not     *)
 (* change is a stutter and is not in the log.                              *)
 (*                                                                         *)
 (* Each event must be the Ledger action it names, with the parameter       *)
@@ -38,13 +38,13 @@ TraceInit == Init /\ l = 1
 
 IsEvent(a) == l <= Len(TraceLog) /\ Event.action = a /\ l' = l + 1
 
-(* Rule 14.3: a Mint with Ledger!Next's bounds on its parameters. *)
+(* Rule 14.6: a Mint with Ledger!Next's bounds on its parameters. *)
 MintEvent(e) ==
     /\ e.k \in Keys
     /\ e.v \in 1..MaxValue
     /\ Mint(e.k, e.v)
 
-(* Rule 14.4: a Spend with Ledger!Next's bounds; the second output takes what the  *)
+(* Rule 14.6: a Spend with Ledger!Next's bounds; the second output takes what the  *)
 (* first and the fee leave.                                                        *)
 SpendEvent(e) ==
     /\ e.k \in Keys

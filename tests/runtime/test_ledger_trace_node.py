@@ -9,7 +9,7 @@ builds from the two ``Ledger`` behaviours TLC draws: the same Phoenix transfers 
 same seeds, so their proofs come from the proof cache (proved once on a fresh machine, as
 that test does), and Moonlight converts for the later Mints.
 
-- TLC -> node (rule 14.7): after every block the abstraction
+- TLC -> node (rule 14.8): after every block the abstraction
   (:func:`duskspec.runtime.abstraction.abstract`) of the node's state equals TLC's state,
   and every spend sent again is refused at admission (``runtime.nullifier_spent``).
 - node -> TLC (rules 14.1-14.6): the blocks' ledger actions, written by
@@ -58,7 +58,7 @@ NAMES = tuple(tlc_replay.KEYS)
 @dataclass
 class NodeRun:
     """The node's state after its last block, what the wallet knows, the recorder, and the
-    steps where the node's state left TLC's (rule 14.7)."""
+    steps where the node's state left TLC's (rule 14.8)."""
 
     run: tlc_replay.Replay
     recorder: LedgerRecorder
@@ -95,7 +95,7 @@ def node_block(node: NodeRun, tx: Any) -> None:
 
 
 def _resend(node: NodeRun, tx: Any, index: int) -> None:
-    """Rule 14.7: the model has no step spending a published note; the node must refuse the
+    """Rule 14.8: the model has no step spending a published note; the node must refuse the
     same spend at admission. A node that takes it includes it in a block."""
     entry = rt.encode_transaction(tx)
     try:
@@ -115,7 +115,7 @@ def _resend(node: NodeRun, tx: Any, index: int) -> None:
 
 def drive(behaviour: Behaviour, label: str) -> NodeRun:
     """The behaviour through the node; after every step the abstraction must equal TLC's
-    state (rule 14.7); where it does not, the step and its action are noted."""
+    state (rule 14.8); where it does not, the step and its action are noted."""
     node, first_spend = _genesis(behaviour)
     for index in range(first_spend, len(behaviour)):
         pre, post = behaviour[index - 1]["state"], behaviour[index]["state"]
@@ -159,7 +159,7 @@ def test_tlc_behaviours_replay_through_a_node_and_its_trace_is_a_ledger_behaviou
     assert reached.count("Spend") == 3
     assert reached.count("replayed spend refused") == 3
     assert reached.count("Mint") >= 1
-    # 3 genesis Mints, 3 Spends, 1 convert Mint (spec/runtime.md rule 14.7)
+    # 3 genesis Mints, 3 Spends, 1 convert Mint (spec/runtime.md rule 14.8)
     assert (traced.count("Mint"), traced.count("Spend")) == (4, 3)
 
 

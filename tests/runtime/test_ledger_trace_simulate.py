@@ -1,6 +1,6 @@
 """A ``duskspec simulate`` run with a Phoenix spend writes a ledger trace TLC accepts, and
 the same run with a spend that never publishes its nullifier writes one TLC refuses at
-that spend (spec/runtime.md rule 14.8).
+that spend (spec/runtime.md rule 14.7).
 
 The workload sends Moonlight transfers only (spec/node.md §5). Here its genesis also holds
 the example Phoenix notes (:func:`duskspec.runtime.wallet.example_notes`) with the 1-input

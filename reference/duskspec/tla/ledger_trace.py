@@ -74,7 +74,7 @@ class LedgerRecorder:
         return self.names[note.owner] if note.owner >= 0 else NOBODY
 
     def model(self, state: LedgerState, notes: int | None = None, minted: int = 0) -> Any:
-        """Rule 14.2: an abstract state as the Ledger variables (1-based positions)."""
+        """Rule 14.4: an abstract state as the Ledger variables (1-based positions)."""
         kept = state.notes if notes is None else state.notes[:notes]
         return {
             "notes": tuple({"owner": self.owner(n), "value": n.value} for n in kept),
@@ -409,7 +409,7 @@ def record_blocks(
     blocks: Sequence[tuple[int, bytes, tuple[bytes, ...], bytes]],
     params: ConsensusParams,
 ) -> RuntimeState:
-    """Rule 14.1: each final block ``(height, generator, payload, state root)`` in order, as
+    """Rule 14.7: each final block ``(height, generator, payload, state root)`` in order, as
     the node applied it (:func:`duskspec.chain.execute_payload`, whose state root must be
     the final one the node recorded). A block of several transactions is recorded one
     transaction at a time (:func:`duskspec.runtime.block.execute`, as ``apply_block`` runs
@@ -441,7 +441,7 @@ def simulation_trace(
     keys: tuple[SecretKey, ...] = (),
     names: tuple[str, ...] = (),
 ) -> tuple[Path, LedgerRecorder]:
-    """Rule 14.8: the ledger trace of one honest ``duskspec simulate`` node's final chain,
+    """Rule 14.7: the ledger trace of one honest ``duskspec simulate`` node's final chain,
     from the genesis state every node starts with, read with the Phoenix ``keys`` of the
     workload's parties (named ``names``). Today's workload has none: a note no key owns is
     :data:`NOBODY`'s, with its clear value (an obfuscated one reads as 0, and its spend
