@@ -84,6 +84,7 @@ ALLOWED: dict[str, set[str]] = {
         "consensus",
         "runtime",
         "node",
+        "chain",
     },
     "cli": {"*"},
     "cli_support": {"*"},

@@ -247,6 +247,8 @@ class FinalRecord:
     fees: int
     rewards: int
     tx_ids: tuple[bytes, ...] = ()
+    #: The block's entries, for re-execution (spec/runtime.md §14).
+    payload: tuple[bytes, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -495,10 +497,19 @@ def _finalize(chain: Chain, finalized: tuple[tuple[int, Hash32], ...]) -> Chain:
     for height, block_hash in finalized:
         state = state_at(chain, block_hash)
         log = next(entry for entry in chain.accepted_log[::-1] if entry[0] == height)
-        ids = tuple(decode_entry(e)[1] for e in chain.included.get(block_hash, ()))
+        payload = tuple(chain.included.get(block_hash, ()))
+        ids = tuple(decode_entry(e)[1] for e in payload)
         records.append(
             FinalRecord(
-                height, block_hash, state.root(), supply(state), log[1], log[2], log[3], ids
+                height,
+                block_hash,
+                state.root(),
+                supply(state),
+                log[1],
+                log[2],
+                log[3],
+                ids,
+                payload,
             )
         )
     last_height, last_hash = finalized[-1]

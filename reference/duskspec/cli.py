@@ -12,8 +12,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -68,17 +69,41 @@ def cmd_simulate_trace(args: argparse.Namespace) -> int:
 
 
 def _trace_dir(text: str) -> str:
-    """A folder holding ``TraceRound<r>.tla`` modules (``duskspec simulate --trace``)."""
-    if not sorted(Path(text).glob("TraceRound*.tla")):
+    """A folder holding ``TraceRound<r>.tla`` modules (``duskspec simulate --trace``) or a
+    ``TraceLedgerRun.tla`` (``duskspec simulate --trace-ledger``)."""
+    rounds = sorted(Path(text).glob("TraceRound*.tla"))
+    if not rounds and not (Path(text) / "TraceLedgerRun.tla").exists():
         raise argparse.ArgumentTypeError(
-            f"{text} holds no TraceRound<r>.tla (write them with `duskspec simulate --trace`)"
+            f"{text} holds no TraceRound<r>.tla or TraceLedgerRun.tla (write them with "
+            "`duskspec simulate --trace` or `--trace-ledger`)"
         )
     return text
+
+
+def cmd_trace_check_ledger(folder: Path) -> int:
+    """``trace-check`` on a ``simulate --trace-ledger`` folder (spec/runtime.md §14)."""
+    from duskspec.tla import ledger_trace
+
+    try:
+        verdict = ledger_trace.check_ledger_trace(folder)
+    except ledger_trace.LedgerTraceError as exc:
+        cli_support.report(exc.code, str(exc))
+        return cli_support.EXIT_FAILURE
+    if not verdict.ok:
+        cli_support.report("tla.trace_mismatch", f"ledger: {verdict.detail}")
+        return cli_support.EXIT_FAILURE
+    print(
+        f"ledger: {verdict.events} actions ({verdict.stutters} stutter steps) are a behaviour "
+        f"of Ledger ({verdict.distinct_states or '?'} distinct states, {verdict.seconds:.1f} s)"
+    )
+    return 0
 
 
 def cmd_trace_check(args: argparse.Namespace) -> int:
     from duskspec.tla import trace
 
+    if (Path(args.dir) / "TraceLedgerRun.tla").exists():
+        return cmd_trace_check_ledger(Path(args.dir))
     try:
         verdicts = trace.check_trace_dir(Path(args.dir))
     except trace.TraceCheckFailed as exc:
@@ -112,9 +137,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from duskspec.simulation import config_from, run
 
     config = config_from(args)
+    if args.trace_ledger and not config.tx_rate:
+        raise cli_support.UsageError("usage.bad_argument", "--trace-ledger needs --tx-rate R > 0")
     console = Console(stderr=True)
+    finish = _ledger_tracer(Path(args.trace_ledger), config.preset) if args.trace_ledger else None
     with cli_support.SimulateProgress(console, config.blocks, quiet=args.json) as progress:
-        result = run(config, progress.blocks, on_phase=progress.phase)
+        result = run(config, progress.blocks, on_phase=progress.phase, on_finish=finish)
     summary = result.summary()
     if args.report:
         from duskspec import report
@@ -167,6 +195,23 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             f"agreement across {result.honest} honest nodes: {verdict}: {result.agreement_detail}"
         )
     return cli_support.simulate_verdict(result, quiet=args.json)
+
+
+def _ledger_tracer(folder: Path, preset: str) -> Callable[[list[Any], Any], None]:
+    """``simulate --trace-ledger DIR``: the first honest node's final chain as a ledger trace
+    (spec/runtime.md §14)."""
+    from duskspec.consensus.constants import PRESETS
+    from duskspec.tla import ledger_trace
+
+    def write(nodes: list[Any], genesis: Any) -> None:
+        module, recorder = ledger_trace.simulation_trace(nodes[0], genesis, PRESETS[preset], folder)
+        print(
+            f"ledger trace: {len(recorder.events)} actions, {recorder.stutters} stutter steps "
+            f"-> {module}; check it with: duskspec trace-check {folder}",
+            file=sys.stderr,
+        )
+
+    return write
 
 
 def cmd_model_check(args: argparse.Namespace) -> int:
@@ -333,12 +378,25 @@ def build_parser() -> argparse.ArgumentParser:
         "as a TLA+ trace module TraceRound<r>.tla to this folder for `duskspec trace-check` "
         "(keep it small: --preset tiny --provisioners 4 --blocks 2)",
     )
+    simulate.add_argument(
+        "--trace-ledger",
+        type=cli_support.new_report_dir,
+        help="with --tx-rate: write the ledger actions of the first honest node's final chain "
+        "as a TLA+ trace TraceLedgerRun.tla to this new or empty folder for "
+        "`duskspec trace-check` (default: none)",
+    )
     simulate.set_defaults(func=cmd_simulate)
 
     tc = sub.add_parser(
-        "trace-check", help="TLC accepts each simulate --trace round as a SuccinctAttestation run"
+        "trace-check",
+        help="TLC accepts each simulate --trace round as a SuccinctAttestation run, or a "
+        "simulate --trace-ledger trace as a Ledger run",
     )
-    tc.add_argument("dir", type=_trace_dir, help="folder written by `duskspec simulate --trace`")
+    tc.add_argument(
+        "dir",
+        type=_trace_dir,
+        help="folder written by `duskspec simulate --trace` or `--trace-ledger`",
+    )
     tc.set_defaults(func=cmd_trace_check)
 
     cli_sweep.add_parser(sub, _fraction, _partition)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from duskspec import attack, workload
-from duskspec.chain import ExecutionMeter, genesis_chain
+from duskspec.chain import Chain, ExecutionMeter, genesis_chain
 from duskspec.chain import metering as metering_execution
 from duskspec.consensus import wire
 from duskspec.consensus.block import Block
@@ -186,9 +186,12 @@ def run(
     config: SimulationConfig,
     on_progress: Callable[[int], None] | None = None,
     on_phase: Callable[[str], None] | None = None,
+    on_finish: Callable[[list[ProvisionerNode], Chain | None], None] | None = None,
 ) -> SimulationReport:
     """``on_phase`` hears "keys", "network bootstrap" and "consensus" as each phase starts;
-    ``on_progress`` the number of blocks final at every honest node, once a virtual second."""
+    ``on_progress`` the number of blocks final at every honest node, once a virtual second;
+    ``on_finish`` the honest nodes at the end and the genesis chain (``simulate
+    --trace-ledger``, spec/runtime.md §14)."""
     phase = on_phase or (lambda name: None)
     params = PRESETS[config.preset]
     phase("keys")
@@ -289,6 +292,8 @@ def run(
     outcome, evidence = attack.verdict(states, honest, result.blocks_finalized >= config.blocks)
     if stream is not None:
         result = with_ledger(result, stream, states, params)
+    if on_finish is not None:
+        on_finish(states, chain)
     coalition = {keys[b].public_key for b in byzantine}
     credits = attack.coalition_credits(provisioners, tip.seed, coalition, params)
     return dataclasses.replace(
