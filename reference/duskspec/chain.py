@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
@@ -265,10 +265,20 @@ class Chain:
     genesis_supply: int = 0
     #: Transactions of non-final blocks by block hash (re-admitted if the block is reverted).
     included: Mapping[Hash32, tuple[bytes, ...]] = field(default_factory=dict)
+    #: The value of obfuscated notes, which only the simulator knows (rule 9.4).
+    hidden: Callable[[RuntimeState], int] | None = None
+
+    def supply(self, state: RuntimeState) -> int:
+        return supply(state) + (self.hidden(state) if self.hidden is not None else 0)
 
 
-def genesis_chain(genesis_hash: Hash32, state: RuntimeState) -> Chain:
-    return Chain({genesis_hash: (0, state)}, genesis_hash, genesis_supply=supply(state))
+def genesis_chain(
+    genesis_hash: Hash32,
+    state: RuntimeState,
+    hidden: Callable[[RuntimeState], int] | None = None,
+) -> Chain:
+    chain = Chain({genesis_hash: (0, state)}, genesis_hash, hidden=hidden)
+    return replace(chain, genesis_supply=chain.supply(state))
 
 
 def state_at(chain: Chain, block_hash: Hash32) -> RuntimeState:
@@ -498,7 +508,7 @@ def _finalize(chain: Chain, finalized: tuple[tuple[int, Hash32], ...]) -> Chain:
         ids = tuple(decode_entry(e)[1] for e in chain.included.get(block_hash, ()))
         records.append(
             FinalRecord(
-                height, block_hash, state.root(), supply(state), log[1], log[2], log[3], ids
+                height, block_hash, state.root(), chain.supply(state), log[1], log[2], log[3], ids
             )
         )
     last_height, last_hash = finalized[-1]
