@@ -28,6 +28,7 @@ from duskspec.consensus.block import Block as ConsensusBlock
 from duskspec.consensus.constants import ConsensusParams
 from duskspec.consensus.execution import Execution, Outcome, check_outcome
 from duskspec.consensus.header_validation import Tip
+from duskspec.consensus.provisioners import Provisioner, provisioner_set
 from duskspec.consensus.rewards import block_rewards, emission_amount
 from duskspec.consensus.wire import PROTOCOL_VERSION
 from duskspec.crypto import floor
@@ -37,7 +38,7 @@ from duskspec.runtime.codec import decode_transaction
 from duskspec.runtime.stake import StakeTx, stake_id
 from duskspec.runtime.state import RuntimeState
 from duskspec.runtime.transactions import MoonlightTx, PhoenixTx, moonlight_id, phoenix_id
-from duskspec.types import Hash32
+from duskspec.types import BlsPublicKey, Hash32
 
 #: Kadcast topic of a transaction (Dusk's ``Tx`` topic, spec/sources.md §2).
 TOPIC_TX = 10
@@ -420,6 +421,35 @@ def execution(chain: Chain, tip: Tip, params: ConsensusParams, generator: bytes)
     )
 
 
+def stake_provisioners(state: RuntimeState) -> tuple[Provisioner, ...]:
+    """Rule 10.1: the provisioner set consensus reads at the round after ``state``'s block:
+    every stake with an amount, its value and its eligibility height (Dusk's maturity: the
+    epoch after the next for a new stake, later for a suspended one); consensus keeps those
+    eligible at its round with at least its minimum stake
+    (:func:`duskspec.consensus.provisioners.eligibles`). Memoized by the state root."""
+    root = state.root()
+    known = _PROVISIONERS.get(root)
+    if known is None:
+        known = provisioner_set(
+            Provisioner(BlsPublicKey(key), data.amount.value, data.amount.eligibility)
+            for key, data in sorted(state.stakes.items())
+            if data.amount is not None and data.amount.value > 0
+        )
+        if len(_PROVISIONERS) >= MEMO_SIZE:
+            _PROVISIONERS.clear()
+        _PROVISIONERS[root] = known
+    return known
+
+
+def provisioners_at(
+    chain: Chain, block_hash: Hash32, fallback: tuple[Provisioner, ...]
+) -> tuple[Provisioner, ...]:
+    """Rule 10.2: the set derived from the state after ``block_hash``; ``fallback`` (the
+    genesis set) for a block whose state this node does not hold."""
+    held = chain.states.get(block_hash)
+    return fallback if held is None else stake_provisioners(held[1])
+
+
 def on_transaction(chain: Chain, tip: Tip, frame: bytes, now: int) -> Chain:
     """N2: a transaction from the overlay joins the mempool or is refused with a code."""
     try:
@@ -539,3 +569,4 @@ _EXECUTED: dict[
 ] = {}
 _CHECKED: dict[tuple[Hash32, bytes], str] = {}
 _DECODED: dict[bytes, tuple[rt.Transaction, bytes]] = {}
+_PROVISIONERS: dict[Hash32, tuple[Provisioner, ...]] = {}

@@ -200,7 +200,7 @@ def run(
     tip = genesis_tip(provisioners)
     chain = None
     if config.tx_rate > 0:
-        state = workload.genesis_state(provisioners, config.seed)
+        state = workload.genesis_state(provisioners, config.seed, params.epoch)
         chain = genesis_chain(tip.hash, state, workload.hidden_value)
     nodes = [
         ProvisionerNode(

@@ -65,13 +65,16 @@ def account_keys(seed: int, count: int = ACCOUNTS) -> tuple[tuple[int, bytes], .
     return tuple((sk, bytes(pk)) for sk, pk in keys)
 
 
-def genesis_state(provisioners: tuple[Provisioner, ...], seed: int) -> RuntimeState:
+def genesis_state(
+    provisioners: tuple[Provisioner, ...], seed: int, epoch: int = RuntimeConfig.epoch
+) -> RuntimeState:
     """The runtime state at height 0: the funded accounts, the provisioners' stakes, the
     example Phoenix notes, the first :data:`WITHDRAWERS` accounts' stake rewards, and the
-    counter and vault contracts (the verifier key of the cached pool installed)."""
+    counter and vault contracts (the verifier key of the cached pool installed); stakes
+    mature by consensus's ``epoch`` (spec/node.md rule 10.1)."""
     accounts = {pk: ACCOUNT_BALANCE for _, pk in account_keys(seed)}
     stakes = {bytes(p.public_key): p.value for p in provisioners}
-    config = RuntimeConfig(verifier_keys=(cached_pool()[1], b"", b"", b""))
+    config = RuntimeConfig(epoch=epoch, verifier_keys=(cached_pool()[1], b"", b"", b""))
     state = genesis(config, accounts, wallet.example_notes()[0], stakes)
     rewards = {pk: StakeData(None, GENESIS_REWARD) for _, pk in account_keys(seed)[:WITHDRAWERS]}
     state = commit(replace(state, stakes={**state.stakes, **rewards}))
