@@ -156,6 +156,8 @@ class Workload:
     pool: tuple[PoolEntry, ...] = ()
     #: Pool entries sent so far.
     drawn: int = 0
+    #: Draws made so far (names the unfunded senders).
+    draws: int = 0
 
     def __post_init__(self) -> None:
         self.keys = account_keys(self.seed)
@@ -188,14 +190,20 @@ class Workload:
 
     def _next(self) -> list[tuple[Transaction, str]]:
         draw = self.rng.random()
+        self.draws += 1
         if draw < UNFUNDED_SHARE:
-            stranger = bls.keygen(f"duskspec-sim/{self.seed}/unfunded/{len(self.sent)}".encode())
+            label = f"duskspec-sim/{self.seed}/unfunded/{self.draws}"
+            stranger = bls.keygen(label.encode())
             return [(self._transfer(stranger[0], bytes(stranger[1]), 1, 5), "unfunded")]
         draw -= UNFUNDED_SHARE + REPLACEMENT_SHARE
         if 0 <= draw < STAKE_SHARE + WITHDRAW_SHARE + CALL_SHARE + DEPOSIT_SHARE:
             return [self._other(draw)]
         draw -= STAKE_SHARE + WITHDRAW_SHARE + CALL_SHARE + DEPOSIT_SHARE
-        if 0 <= draw < PHOENIX_SHARE and self.drawn < len(self.pool):
+        if 0 <= draw < PHOENIX_SHARE:
+            # With no pool entry left the draw sends nothing, so the rest of the stream is
+            # the same whichever entries are cached (rule 9.3).
+            if self.drawn == len(self.pool):
+                return []
             self.drawn += 1
             return [(self.pool[self.drawn - 1].tx, self.pool[self.drawn - 1].kind)]
         sk, pk, nonce = self._account(self.keys)

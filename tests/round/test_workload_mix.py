@@ -108,6 +108,11 @@ def test_without_a_pool_the_run_says_so_in_one_line() -> None:
     for second in range(12):
         stream.batch(second * 1_000_000)
     assert not any(kind.startswith("phoenix") for _, kind in stream.sent)
+    # The rest of the stream is the one a run with the pool sends.
+    with_pool = workload.Workload(SEED, 8.0, 4)
+    for second in range(12):
+        with_pool.batch(second * 1_000_000)
+    assert [s for s in with_pool.sent if not s[1].startswith("phoenix")] == stream.sent
 
 
 def test_every_kind_is_final_in_a_run() -> None:
