@@ -21,7 +21,18 @@ ALLOWED: dict[str, set[str]] = {
     "network": {"errors", "types", "encoding", "crypto"},
     "consensus": {"errors", "types", "encoding", "crypto"},
     "runtime": {"errors", "types", "encoding", "crypto"},
-    "workload": {"errors", "types", "encoding", "crypto", "consensus", "runtime", "chain"},
+    "workload": {
+        "errors",
+        "types",
+        "encoding",
+        "crypto",
+        "consensus",
+        "runtime",
+        "chain",
+        "phoenix_pool",
+    },
+    # The workload's Phoenix proofs, made ahead of time (spec/node.md rule 9.3).
+    "phoenix_pool": {"errors", "types", "encoding", "crypto", "runtime"},
     "chain": {"errors", "types", "encoding", "crypto", "consensus", "runtime"},
     "node": {"errors", "types", "encoding", "crypto", "network", "consensus", "runtime", "chain"},
     "simulation": {

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
@@ -28,6 +28,7 @@ from duskspec.consensus.block import Block as ConsensusBlock
 from duskspec.consensus.constants import ConsensusParams
 from duskspec.consensus.execution import Execution, Outcome, check_outcome
 from duskspec.consensus.header_validation import Tip
+from duskspec.consensus.provisioners import Provisioner, provisioner_set
 from duskspec.consensus.rewards import block_rewards, emission_amount
 from duskspec.consensus.wire import PROTOCOL_VERSION
 from duskspec.crypto import floor
@@ -37,7 +38,7 @@ from duskspec.runtime.codec import decode_transaction
 from duskspec.runtime.stake import StakeTx, stake_id
 from duskspec.runtime.state import RuntimeState
 from duskspec.runtime.transactions import MoonlightTx, PhoenixTx, moonlight_id, phoenix_id
-from duskspec.types import Hash32
+from duskspec.types import BlsPublicKey, Hash32
 
 #: Kadcast topic of a transaction (Dusk's ``Tx`` topic, spec/sources.md §2).
 TOPIC_TX = 10
@@ -267,10 +268,20 @@ class Chain:
     genesis_supply: int = 0
     #: Transactions of non-final blocks by block hash (re-admitted if the block is reverted).
     included: Mapping[Hash32, tuple[bytes, ...]] = field(default_factory=dict)
+    #: The value of obfuscated notes, which only the simulator knows (rule 9.4).
+    hidden: Callable[[RuntimeState], int] | None = None
+
+    def supply(self, state: RuntimeState) -> int:
+        return supply(state) + (self.hidden(state) if self.hidden is not None else 0)
 
 
-def genesis_chain(genesis_hash: Hash32, state: RuntimeState) -> Chain:
-    return Chain({genesis_hash: (0, state)}, genesis_hash, genesis_supply=supply(state))
+def genesis_chain(
+    genesis_hash: Hash32,
+    state: RuntimeState,
+    hidden: Callable[[RuntimeState], int] | None = None,
+) -> Chain:
+    chain = Chain({genesis_hash: (0, state)}, genesis_hash, hidden=hidden)
+    return replace(chain, genesis_supply=chain.supply(state))
 
 
 def state_at(chain: Chain, block_hash: Hash32) -> RuntimeState:
@@ -412,6 +423,35 @@ def execution(chain: Chain, tip: Tip, params: ConsensusParams, generator: bytes)
     )
 
 
+def stake_provisioners(state: RuntimeState) -> tuple[Provisioner, ...]:
+    """Rule 10.1: the provisioner set consensus reads at the round after ``state``'s block:
+    every stake with an amount, its value and its eligibility height (Dusk's maturity: the
+    epoch after the next for a new stake, later for a suspended one); consensus keeps those
+    eligible at its round with at least its minimum stake
+    (:func:`duskspec.consensus.provisioners.eligibles`). Memoized by the state root."""
+    root = state.root()
+    known = _PROVISIONERS.get(root)
+    if known is None:
+        known = provisioner_set(
+            Provisioner(BlsPublicKey(key), data.amount.value, data.amount.eligibility)
+            for key, data in sorted(state.stakes.items())
+            if data.amount is not None and data.amount.value > 0
+        )
+        if len(_PROVISIONERS) >= MEMO_SIZE:
+            _PROVISIONERS.clear()
+        _PROVISIONERS[root] = known
+    return known
+
+
+def provisioners_at(
+    chain: Chain, block_hash: Hash32, fallback: tuple[Provisioner, ...]
+) -> tuple[Provisioner, ...]:
+    """Rule 10.2: the set derived from the state after ``block_hash``; ``fallback`` (the
+    genesis set) for a block whose state this node does not hold."""
+    held = chain.states.get(block_hash)
+    return fallback if held is None else stake_provisioners(held[1])
+
+
 def on_transaction(chain: Chain, tip: Tip, frame: bytes, now: int) -> Chain:
     """N2: a transaction from the overlay joins the mempool or is refused with a code."""
     try:
@@ -504,7 +544,7 @@ def _finalize(chain: Chain, finalized: tuple[tuple[int, Hash32], ...]) -> Chain:
                 height,
                 block_hash,
                 state.root(),
-                supply(state),
+                chain.supply(state),
                 log[1],
                 log[2],
                 log[3],
@@ -540,3 +580,4 @@ _EXECUTED: dict[
 ] = {}
 _CHECKED: dict[tuple[Hash32, bytes], str] = {}
 _DECODED: dict[bytes, tuple[rt.Transaction, bytes]] = {}
+_PROVISIONERS: dict[Hash32, tuple[Provisioner, ...]] = {}

@@ -400,6 +400,9 @@ def transaction_rows(result: SimulationReport) -> list[tuple[str, str]]:
     if not tx:
         return []
     codes = ", ".join(f"{c} {n}" for c, n in tx["rejected_by_code"].items()) or "none"
+    kinds = ", ".join(
+        f"{k} {n.get('final', 0)}/{n.get('rejected', 0)}" for k, n in tx["by_kind"].items()
+    )
     return [
         (
             "transactions: sent / final / rejected / pending",
@@ -409,6 +412,8 @@ def transaction_rows(result: SimulationReport) -> list[tuple[str, str]]:
         ("fees / rewards (LUX)", f"{tx['fees']:,} / {tx['rewards']:,}"),
         ("largest mempool after a block", f"{tx['mempool_max']}"),
         ("rejected by code", codes),
+        ("final / rejected by kind", kinds),
+        ("phoenix pool", tx.get("phoenix_pool", "")),
         ("ledger (state roots, supply)", result.ledger_verdict),
     ]
 

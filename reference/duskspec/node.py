@@ -123,12 +123,21 @@ class NodeContext:
     verifier: SignatureVerifier
 
 
+def provisioners_at(node: ProvisionerNode, ctx: NodeContext, tip: Tip) -> tuple[Provisioner, ...]:
+    """The provisioner set of the round after ``tip``: with a ledger, derived from the state
+    after ``tip`` (spec/node.md rule 10.2); without one, the genesis set."""
+    if node.chain is None:
+        return ctx.provisioners
+    return ledger.provisioners_at(node.chain, tip.hash, ctx.provisioners)
+
+
 def round_context(node: ProvisionerNode, ctx: NodeContext) -> rnd.RoundContext:
     if node.chain is None:
         return rnd.RoundContext(ctx.params, ctx.provisioners, node.keys, ctx.verifier)
     generator = bytes(node.keys.public_key) if node.keys is not None else b""
     execution = ledger.execution(node.chain, node.tip, ctx.params, generator)
-    return rnd.RoundContext(ctx.params, ctx.provisioners, node.keys, ctx.verifier, execution)
+    members = provisioners_at(node, ctx, node.tip)
+    return rnd.RoundContext(ctx.params, members, node.keys, ctx.verifier, execution)
 
 
 # --- the machine --------------------------------------------------------------------------
@@ -267,7 +276,8 @@ def hold_for_later(
     if message_iteration(message) >= ctx.params.max_iterations:
         raise ConsensusError("consensus.iteration_out_of_range", str(message_iteration(message)))
     author = message_author(message)
-    if author is not None and author not in provisioner_keys(ctx.provisioners):
+    members = provisioners_at(node, ctx, node.tip)
+    if author is not None and author not in provisioner_keys(members):
         raise ConsensusError("consensus.unknown_signer", author.hex()[:16])
     slot = pending_slot(message)
     if any(pending_slot(m) == slot for m in node.pending):
@@ -297,7 +307,7 @@ def on_accepted_block(
     assert node.round is not None
     if node.round.decided is not None:
         return node, ()
-    check_announced_block(block, node.tip, ctx, now)
+    check_announced_block(block, node.tip, ctx, now, provisioners_at(node, ctx, node.tip))
     node = dataclasses.replace(node, round=dataclasses.replace(node.round, decided=block))
     return accept(node, ctx, block, now)
 
@@ -344,7 +354,7 @@ def on_competing_block(
     if choose_fork(view) != ForkAction.FALLBACK:
         return node, ()
     assert parent is not None and node.round is not None
-    check_announced_block(block, parent, ctx, now)
+    check_announced_block(block, parent, ctx, now, provisioners_at(node, ctx, parent))
     local = node.accepted[-1]
     chain = node.chain and ledger.on_reverted(node.chain, local.hash, parent, now)
     reverted = dataclasses.replace(
@@ -360,11 +370,19 @@ def on_competing_block(
     return accept(reverted, ctx, block, now)
 
 
-def check_announced_block(block: Block, tip: Tip, ctx: NodeContext, now: int) -> None:
+def check_announced_block(
+    block: Block,
+    tip: Tip,
+    ctx: NodeContext,
+    now: int,
+    members: tuple[Provisioner, ...] | None = None,
+) -> None:
     """A block announced by another node: a valid header on ``tip`` with a Success
     attestation of exactly this block, checked in Dusk's order (rule 3.16); an emergency
-    block needs no attestation (rule 13.4)."""
-    check_header(block, tip, ctx.provisioners, ctx.verifier, ctx.params, now // 1000, attested=True)
+    block needs no attestation (rule 13.4). ``members``: the round's provisioner set (default
+    the genesis set)."""
+    members = ctx.provisioners if members is None else members
+    check_header(block, tip, members, ctx.verifier, ctx.params, now // 1000, attested=True)
 
 
 def emit(
@@ -429,7 +447,7 @@ def accept(
         node.tip.hash,
         node.tip.seed,
         block.attestation,
-        ctx.provisioners,
+        provisioners_at(node, ctx, node.tip),
     )
     record = Accepted(
         header.height,

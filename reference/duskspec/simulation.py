@@ -203,7 +203,8 @@ def run(
     tip = genesis_tip(provisioners)
     chain = None
     if config.tx_rate > 0:
-        chain = genesis_chain(tip.hash, workload.genesis_state(provisioners, config.seed))
+        state = workload.genesis_state(provisioners, config.seed, params.epoch)
+        chain = genesis_chain(tip.hash, state, workload.hidden_value)
     nodes = [
         ProvisionerNode(
             keys[i], behaviour if i in byzantine else Behaviour.HONEST, tip, chain=chain

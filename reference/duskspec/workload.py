@@ -12,14 +12,23 @@ with its consensus stake. The mix (:func:`Workload.batch`):
   holds the first, or replaced ``node.replaced`` by it where it arrived second);
 - transfers from an account genesis never funded (refused ``runtime.unknown_account``).
 
-Every transaction is a pure function of the seed and its index, so a run is reproducible.
+The rest of the mix (spec/node.md §9): stakes and full unstakes by the funded accounts;
+withdraws of the stake reward genesis holds for the first :data:`WITHDRAWERS` accounts;
+Moonlight calls of the counter contract (``increment``) and deposits into the vault, both
+deployed at genesis (:func:`example_contracts`); and Phoenix transfers drawn in order from
+the pool of proofs made ahead of time (:mod:`duskspec.phoenix_pool`).
+
+Every transaction is a pure function of the seed, its index and the cached pool, so a run is
+reproducible.
 """
 
 from __future__ import annotations
 
 import random
+import struct
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 from duskspec.chain import Chain, encode_tx_frame, tx_id
@@ -27,8 +36,16 @@ from duskspec.consensus.constants import ConsensusParams
 from duskspec.consensus.provisioners import Provisioner
 from duskspec.consensus.rewards import emission_amount
 from duskspec.crypto import bls
-from duskspec.runtime.state import RuntimeConfig, RuntimeState, genesis
+from duskspec.phoenix_pool import PoolEntry, cached_pool
+from duskspec.runtime import genesis as genesis_contracts
+from duskspec.runtime import wallet
+from duskspec.runtime.block import Transaction
+from duskspec.runtime.stake import STAKE_GAS, StakeOp, StakeTx, sign_stake
+from duskspec.runtime.state import RuntimeConfig, RuntimeState, StakeData, commit, genesis
 from duskspec.runtime.transactions import MOONLIGHT_GAS, MoonlightTx, sign_moonlight
+from duskspec.runtime.vm import machine
+from duskspec.runtime.vm.contracts import bytecode
+from duskspec.types import Hash32
 
 #: Funded Moonlight accounts.
 ACCOUNTS = 32
@@ -48,11 +65,77 @@ def account_keys(seed: int, count: int = ACCOUNTS) -> tuple[tuple[int, bytes], .
     return tuple((sk, bytes(pk)) for sk, pk in keys)
 
 
-def genesis_state(provisioners: tuple[Provisioner, ...], seed: int) -> RuntimeState:
-    """The runtime state at height 0: the funded accounts and the provisioners' stakes."""
+def genesis_state(
+    provisioners: tuple[Provisioner, ...], seed: int, epoch: int = RuntimeConfig.epoch
+) -> RuntimeState:
+    """The runtime state at height 0: the funded accounts, the provisioners' stakes, the
+    example Phoenix notes, the first :data:`WITHDRAWERS` accounts' stake rewards, and the
+    counter and vault contracts (the verifier key of the cached pool installed); stakes
+    mature by consensus's ``epoch`` (spec/node.md rule 10.1)."""
     accounts = {pk: ACCOUNT_BALANCE for _, pk in account_keys(seed)}
     stakes = {bytes(p.public_key): p.value for p in provisioners}
-    return genesis(RuntimeConfig(), accounts=accounts, stakes=stakes)
+    config = RuntimeConfig(epoch=epoch, verifier_keys=(cached_pool()[1], b"", b"", b""))
+    state = genesis(config, accounts, wallet.example_notes()[0], stakes)
+    rewards = {pk: StakeData(None, GENESIS_REWARD) for _, pk in account_keys(seed)[:WITHDRAWERS]}
+    state = commit(replace(state, stakes={**state.stakes, **rewards}))
+    for name, init in CONTRACTS:
+        state, _ = genesis_contracts.deploy(state, _deploy_input(name, init))
+    return state
+
+
+#: The example contracts deployed at genesis: (name, init argument).
+CONTRACTS = (("counter", struct.pack("<Q", 0)), ("vault", None))
+#: Accounts with a stake reward at genesis (they withdraw it in parts), and that reward.
+WITHDRAWERS = 4
+#: The accounts that stake and unstake (the next four).
+STAKERS = 4
+GENESIS_REWARD = 10**12
+#: Shares of the stream (cumulative after the two above): stake operations, withdraws,
+#: counter calls, vault deposits, Phoenix transfers; the rest are Moonlight transfers.
+STAKE_SHARE = 0.06
+WITHDRAW_SHARE = 0.04
+CALL_SHARE = 0.08
+DEPOSIT_SHARE = 0.04
+PHOENIX_SHARE = 0.04
+CALL_GAS_LIMIT = MOONLIGHT_GAS + 20_000_000
+STAKE_GAS_LIMIT = STAKE_GAS + 1_000_000
+
+
+def _deploy_input(name: str, init: bytes | None) -> machine.DeployInput:
+    return machine.DeployInput(bytecode(name), bytes(32), 0, init, 10**7)
+
+
+@cache
+def example_contracts() -> dict[str, Hash32]:
+    """The ids of the contracts genesis deploys (a function of their bytecode alone)."""
+    state = genesis(RuntimeConfig())
+    ids = {}
+    for name, init in CONTRACTS:
+        state, ids[name] = genesis_contracts.deploy(state, _deploy_input(name, init))
+    return ids
+
+
+def hidden_value(state: RuntimeState) -> int:
+    """The value of the unspent obfuscated notes, which :func:`duskspec.chain.supply` cannot
+    read: the simulator knows each one's value by its commitment (the example notes and the
+    pool's outputs) and each nullifier's note."""
+    values, spent = _known_notes()
+    held = sum(values.get(n.value_commitment, 0) for n in state.notes if n.note_type == 1)
+    return held - sum(spent.get(nf, 0) for nf in state.nullifiers)
+
+
+@cache
+def _known_notes() -> tuple[dict[Any, int], dict[int, int]]:
+    from duskspec.runtime.note import decode_note
+
+    notes = wallet.example_notes()[0]
+    values = {n.value_commitment: v for n, v in zip(notes, wallet.EXAMPLE_NOTE_VALUES, strict=True)}
+    spent = {}
+    for entry in cached_pool()[0]:
+        for raw, value in zip(entry.tx.outputs, entry.output_values, strict=True):
+            values[decode_note(raw).value_commitment] = value
+        spent[entry.tx.nullifiers[0]] = entry.spent_value
+    return values, spent
 
 
 @dataclass
@@ -68,10 +151,26 @@ class Workload:
     #: Every transaction sent: (id, kind), in order.
     sent: list[tuple[bytes, str]] = field(default_factory=list)
     carry: float = 0.0
+    #: The stake each account has sent and not yet unstaked.
+    staked: dict[bytes, int] = field(default_factory=dict)
+    pool: tuple[PoolEntry, ...] = ()
+    #: Pool entries sent so far.
+    drawn: int = 0
+    #: Draws made so far (names the unfunded senders).
+    draws: int = 0
 
     def __post_init__(self) -> None:
         self.keys = account_keys(self.seed)
         self.rng = random.Random(f"duskspec-sim/{self.seed}/workload")
+        self.pool = cached_pool()[0]
+
+    def pool_line(self) -> str:
+        """One line on the Phoenix pool (spec/node.md rule 9.3)."""
+        if not self.pool:
+            return (
+                "phoenix pool: none cached, no Phoenix transfers (python -m duskspec.phoenix_pool)"
+            )
+        return f"phoenix pool: {len(self.pool)} cached transactions"
 
     def batch(self, start_us: int) -> list[tuple[int, int, bytes]]:
         """The (time µs, entry node, frame) of the transactions of the virtual second that
@@ -89,20 +188,80 @@ class Workload:
                 at += 1_000
         return out
 
-    def _next(self) -> list[tuple[MoonlightTx, str]]:
+    def _next(self) -> list[tuple[Transaction, str]]:
         draw = self.rng.random()
+        self.draws += 1
         if draw < UNFUNDED_SHARE:
-            stranger = bls.keygen(f"duskspec-sim/{self.seed}/unfunded/{len(self.sent)}".encode())
+            label = f"duskspec-sim/{self.seed}/unfunded/{self.draws}"
+            stranger = bls.keygen(label.encode())
             return [(self._transfer(stranger[0], bytes(stranger[1]), 1, 5), "unfunded")]
-        sk, pk = self.keys[self.rng.randrange(len(self.keys))]
-        nonce = self.nonces.get(pk, 0) + 1
-        self.nonces[pk] = nonce
+        draw -= UNFUNDED_SHARE + REPLACEMENT_SHARE
+        if 0 <= draw < STAKE_SHARE + WITHDRAW_SHARE + CALL_SHARE + DEPOSIT_SHARE:
+            return [self._other(draw)]
+        draw -= STAKE_SHARE + WITHDRAW_SHARE + CALL_SHARE + DEPOSIT_SHARE
+        if 0 <= draw < PHOENIX_SHARE:
+            # With no pool entry left the draw sends nothing, so the rest of the stream is
+            # the same whichever entries are cached (rule 9.3).
+            if self.drawn == len(self.pool):
+                return []
+            self.drawn += 1
+            return [(self.pool[self.drawn - 1].tx, self.pool[self.drawn - 1].kind)]
+        sk, pk, nonce = self._account(self.keys)
         price = self.rng.randint(2, 20)
         first = self._transfer(sk, pk, nonce, price)
-        if draw < UNFUNDED_SHARE + REPLACEMENT_SHARE:
+        if draw < 0:
             second = self._transfer(sk, pk, nonce, price - 1)
             return [(first, "moonlight"), (second, "replacement")]
         return [(first, "moonlight")]
+
+    def _account(self, keys: tuple[tuple[int, bytes], ...]) -> tuple[int, bytes, int]:
+        sk, pk = keys[self.rng.randrange(len(keys))]
+        nonce = self.nonces.get(pk, 0) + 1
+        self.nonces[pk] = nonce
+        return sk, pk, nonce
+
+    def _other(self, draw: float) -> tuple[Transaction, str]:
+        """A stake or unstake, a withdraw, a counter call or a vault deposit."""
+        price = self.rng.randint(2, 20)
+        if draw < STAKE_SHARE:
+            sk, pk, nonce = self._account(self.keys[WITHDRAWERS : WITHDRAWERS + STAKERS])
+            if pk in self.staked:
+                value = self.staked.pop(pk)
+                return self._stake(sk, pk, StakeOp.UNSTAKE, value, nonce, price), "unstake"
+            value = self.rng.randint(10**6, 10**9)
+            self.staked[pk] = value
+            return self._stake(sk, pk, StakeOp.STAKE, value, nonce, price), "stake"
+        draw -= STAKE_SHARE
+        if draw < WITHDRAW_SHARE:
+            sk, pk, nonce = self._account(self.keys[:WITHDRAWERS])
+            value = self.rng.randint(1, 10**6)
+            return self._stake(sk, pk, StakeOp.WITHDRAW, value, nonce, price), "withdraw"
+        sk, pk, nonce = self._account(self.keys)
+        contracts = example_contracts()
+        if draw - WITHDRAW_SHARE < CALL_SHARE:
+            tx = MoonlightTx(
+                1,
+                pk,
+                pk,
+                0,
+                0,
+                CALL_GAS_LIMIT,
+                price,
+                nonce,
+                call_contract=contracts["counter"],
+                call_function="increment",
+            )
+            return sign_moonlight(tx, sk), "call"
+        value = self.rng.randint(1, 10**6)
+        tx = MoonlightTx(
+            1, pk, pk, 0, value, GAS_LIMIT, price, nonce, deposit_contract=contracts["vault"]
+        )
+        return sign_moonlight(tx, sk), "deposit"
+
+    def _stake(
+        self, sk: int, pk: bytes, op: StakeOp, value: int, nonce: int, price: int
+    ) -> StakeTx:
+        return sign_stake(StakeTx(1, op, pk, value, STAKE_GAS_LIMIT, price, nonce), sk)
 
     def _transfer(self, sk: int, sender: bytes, nonce: int, price: int) -> MoonlightTx:
         receiver = self.keys[self.rng.randrange(len(self.keys))][1]
@@ -185,6 +344,7 @@ def transaction_summary(
         "rewards": sum(r.rewards for r in final_blocks),
         "mempool_max": max((entry[4] for entry in reference.accepted_log), default=0),
         "final_blocks_with_transactions": sum(1 for r in final_blocks if r.transactions),
+        "phoenix_pool": workload.pool_line(),
     }
 
 
