@@ -139,6 +139,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     config = config_from(args)
     if args.trace_ledger and not config.tx_rate:
         raise cli_support.UsageError("usage.bad_argument", "--trace-ledger needs --tx-rate R > 0")
+    if args.phoenix and not config.tx_rate:
+        raise cli_support.UsageError("usage.bad_argument", "--phoenix needs --tx-rate R > 0")
     console = Console(stderr=True)
     finish = _ledger_tracer(Path(args.trace_ledger), config.preset) if args.trace_ledger else None
     with cli_support.SimulateProgress(console, config.blocks, quiet=args.json) as progress:
@@ -201,10 +203,14 @@ def _ledger_tracer(folder: Path, preset: str) -> Callable[[list[Any], Any], None
     """``simulate --trace-ledger DIR``: the first honest node's final chain as a ledger trace
     (spec/runtime.md §14)."""
     from duskspec.consensus.constants import PRESETS
+    from duskspec.phoenix_pool import parties
     from duskspec.tla import ledger_trace
 
     def write(nodes: list[Any], genesis: Any) -> None:
-        module, recorder = ledger_trace.simulation_trace(nodes[0], genesis, PRESETS[preset], folder)
+        keys, names = parties()
+        module, recorder = ledger_trace.simulation_trace(
+            nodes[0], genesis, PRESETS[preset], folder, keys, names
+        )
         print(
             f"ledger trace: {len(recorder.events)} actions, {recorder.stutters} stutter steps "
             f"-> {module}; check it with: duskspec trace-check {folder}",
@@ -367,6 +373,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=cli_support.non_negative_float,
         default=0.0,
         help="transactions per virtual second (0: empty blocks, consensus alone)",
+    )
+    simulate.add_argument(
+        "--phoenix",
+        action="store_true",
+        help="with --tx-rate, Phoenix transfers too, from a pool of real proofs made ahead of "
+        "time (the first run proves it, about 45 s of CPU per entry, then reads the cache)",
     )
     simulate.add_argument("--json", action="store_true", help="one JSON object on stdout")
     simulate.add_argument(

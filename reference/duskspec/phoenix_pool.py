@@ -94,6 +94,29 @@ def cached_pool() -> tuple[tuple[PoolEntry, ...], bytes]:
     return tuple(entries), vk
 
 
+def pool(enabled: bool) -> tuple[tuple[PoolEntry, ...], bytes]:
+    """The pool a run with ``--phoenix`` draws from (all of :data:`POOL`, proved now where
+    not yet cached, so a run depends on its configuration alone, never on the cache), or
+    nothing without it."""
+    if not enabled:
+        return (), b""
+    if len(cached_pool()[0]) < len(POOL):
+        build_pool()
+    return cached_pool()
+
+
+def parties() -> tuple[tuple[phoenix_keys.SecretKey, ...], tuple[str, ...]]:
+    """The Phoenix keys of the workload's parties and their names: the owners of the example
+    notes and the pool's receivers (a ledger trace reads the notes with them)."""
+    keys = (
+        wallet.EXAMPLE_OTHER_SK,
+        wallet.EXAMPLE_SENDER_SK,
+        wallet.EXAMPLE_RECEIVER_SK,
+        phoenix_keys.keygen(POOL[1].receiver_seed),
+    )
+    return keys, ("other", "sender", "receiver", "another")
+
+
 def build_pool() -> int:
     """Prove every entry not yet cached (the explicit, ahead-of-time step); the pool size."""
     for spec in POOL:

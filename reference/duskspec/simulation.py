@@ -75,6 +75,8 @@ class SimulationConfig:
     frames: tuple[tuple[float, int, str], ...] = ()
     #: Transactions per virtual second (spec/node.md §5); 0: consensus alone, empty blocks.
     tx_rate: float = 0.0
+    #: With ``tx_rate``: Phoenix transfers from the proof pool too (spec/node.md rule 9.3).
+    phoenix: bool = False
 
 
 def config_from(values: Any, **overrides: Any) -> SimulationConfig:
@@ -203,7 +205,7 @@ def run(
     tip = genesis_tip(provisioners)
     chain = None
     if config.tx_rate > 0:
-        state = workload.genesis_state(provisioners, config.seed, params.epoch)
+        state = workload.genesis_state(provisioners, config.seed, params.epoch, config.phoenix)
         chain = genesis_chain(tip.hash, state, workload.hidden_value)
     nodes = [
         ProvisionerNode(
@@ -216,7 +218,9 @@ def run(
     twins = sorted(byzantine) if behaviour == Behaviour.SPLIT else []
     nodes += [ProvisionerNode(keys[b], behaviour, tip, chain=chain) for b in twins]
     total = config.provisioners + len(twins)
-    stream = workload.Workload(config.seed, config.tx_rate, total) if chain else None
+    stream = (
+        workload.Workload(config.seed, config.tx_rate, total, config.phoenix) if chain else None
+    )
     verifier = SignatureVerifier()
     context = NodeContext(params, provisioners, verifier)
     if config.overlay not in OVERLAYS:

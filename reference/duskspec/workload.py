@@ -36,7 +36,7 @@ from duskspec.consensus.constants import ConsensusParams
 from duskspec.consensus.provisioners import Provisioner
 from duskspec.consensus.rewards import emission_amount
 from duskspec.crypto import bls
-from duskspec.phoenix_pool import PoolEntry, cached_pool
+from duskspec.phoenix_pool import PoolEntry, cached_pool, pool
 from duskspec.runtime import genesis as genesis_contracts
 from duskspec.runtime import wallet
 from duskspec.runtime.block import Transaction
@@ -66,15 +66,18 @@ def account_keys(seed: int, count: int = ACCOUNTS) -> tuple[tuple[int, bytes], .
 
 
 def genesis_state(
-    provisioners: tuple[Provisioner, ...], seed: int, epoch: int = RuntimeConfig.epoch
+    provisioners: tuple[Provisioner, ...],
+    seed: int,
+    epoch: int = RuntimeConfig.epoch,
+    phoenix: bool = False,
 ) -> RuntimeState:
     """The runtime state at height 0: the funded accounts, the provisioners' stakes, the
     example Phoenix notes, the first :data:`WITHDRAWERS` accounts' stake rewards, and the
-    counter and vault contracts (the verifier key of the cached pool installed); stakes
+    counter and vault contracts (with ``phoenix``, the pool's verifier key installed); stakes
     mature by consensus's ``epoch`` (spec/node.md rule 10.1)."""
     accounts = {pk: ACCOUNT_BALANCE for _, pk in account_keys(seed)}
     stakes = {bytes(p.public_key): p.value for p in provisioners}
-    config = RuntimeConfig(epoch=epoch, verifier_keys=(cached_pool()[1], b"", b"", b""))
+    config = RuntimeConfig(epoch=epoch, verifier_keys=(pool(phoenix)[1], b"", b"", b""))
     state = genesis(config, accounts, wallet.example_notes()[0], stakes)
     rewards = {pk: StakeData(None, GENESIS_REWARD) for _, pk in account_keys(seed)[:WITHDRAWERS]}
     state = commit(replace(state, stakes={**state.stakes, **rewards}))
@@ -145,6 +148,8 @@ class Workload:
     seed: int
     rate: float
     nodes: int
+    #: Phoenix transfers from the proof pool (``--phoenix``); without it, none.
+    phoenix: bool = False
     keys: tuple[tuple[int, bytes], ...] = ()
     rng: random.Random = field(default_factory=random.Random)
     nonces: dict[bytes, int] = field(default_factory=dict)
@@ -162,15 +167,13 @@ class Workload:
     def __post_init__(self) -> None:
         self.keys = account_keys(self.seed)
         self.rng = random.Random(f"duskspec-sim/{self.seed}/workload")
-        self.pool = cached_pool()[0]
+        self.pool = pool(self.phoenix)[0]
 
     def pool_line(self) -> str:
         """One line on the Phoenix pool (spec/node.md rule 9.3)."""
         if not self.pool:
-            return (
-                "phoenix pool: none cached, no Phoenix transfers (python -m duskspec.phoenix_pool)"
-            )
-        return f"phoenix pool: {len(self.pool)} cached transactions"
+            return "phoenix pool: off, no Phoenix transfers (--phoenix sends them)"
+        return f"phoenix pool: {len(self.pool)} transactions proved ahead of time"
 
     def batch(self, start_us: int) -> list[tuple[int, int, bytes]]:
         """The (time µs, entry node, frame) of the transactions of the virtual second that

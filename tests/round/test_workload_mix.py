@@ -2,15 +2,14 @@
 deposits and Phoenix transfers from the cached pool, each executed by the runtime and counted
 by kind; obfuscated notes counted in the supply by the values the simulator knows.
 
-Never proves: the Phoenix pool is read from the proof cache (``python -m duskspec.phoenix_pool``
-builds it); the Phoenix assertions run only for the entries cached. About 10 s of CPU."""
+With ``phoenix`` the pool is proved once (``python -m duskspec.phoenix_pool`` builds it ahead
+of time; the runtime tests share its proofs) and then read from the proof cache. About 10 s
+of CPU once cached."""
 
 from __future__ import annotations
 
 import struct
 from collections import Counter
-
-import pytest
 
 from duskspec import chain as ledger
 from duskspec import phoenix_pool, workload
@@ -85,10 +84,8 @@ def test_the_stream_is_a_function_of_the_seed() -> None:
 def test_phoenix_supply_counts_the_known_notes() -> None:
     """A Phoenix block moves value out of obfuscated notes (the fee, the refund note): with
     the simulator's known values the supply is conserved; without them it is not."""
-    pool, vk = phoenix_pool.cached_pool()
-    if not pool:
-        pytest.skip("no Phoenix proof cached (python -m duskspec.phoenix_pool)")
-    state = workload.genesis_state(_provisioners(), SEED)
+    pool, vk = phoenix_pool.pool(True)  # proved once (the runtime tests share the proofs)
+    state = workload.genesis_state(_provisioners(), SEED, phoenix=True)
     assert state.config.verifier_keys[0] == vk
     after, _ = rt.apply_block(state, rt.Block(1, (pool[0].tx,)))
     blind = ledger.genesis_chain(Hash32(bytes(32)), state)
@@ -100,30 +97,29 @@ def test_phoenix_supply_counts_the_known_notes() -> None:
     )
 
 
-def test_without_a_pool_the_run_says_so_in_one_line() -> None:
+def test_without_phoenix_the_run_says_so_in_one_line() -> None:
     stream = workload.Workload(SEED, 8.0, 4)
-    stream.pool = ()
     line = stream.pool_line()
-    assert "\n" not in line and "none cached" in line and "duskspec.phoenix_pool" in line
+    assert "\n" not in line and "off" in line and "--phoenix" in line
     for second in range(12):
         stream.batch(second * 1_000_000)
     assert not any(kind.startswith("phoenix") for _, kind in stream.sent)
     # The rest of the stream is the one a run with the pool sends.
-    with_pool = workload.Workload(SEED, 8.0, 4)
+    with_pool = workload.Workload(SEED, 8.0, 4, phoenix=True)
     for second in range(12):
         with_pool.batch(second * 1_000_000)
     assert [s for s in with_pool.sent if not s[1].startswith("phoenix")] == stream.sent
 
 
 def test_every_kind_is_final_in_a_run() -> None:
-    config = SimulationConfig(provisioners=8, blocks=10, preset="tiny", tx_rate=5.0, seed=0)
+    config = SimulationConfig(
+        provisioners=8, blocks=10, preset="tiny", tx_rate=5.0, seed=0, phoenix=True
+    )
     report = run(config)
     tx = report.transactions
     assert report.blocks_finalized == 10 and report.ledger_verdict == "ok"
     assert tx["pending"] == 0
-    kinds = set(KINDS)
-    if phoenix_pool.cached_pool()[0]:
-        kinds.add("phoenix")
+    kinds = {*KINDS, "phoenix"}
     assert all(tx["by_kind"].get(k, {}).get("final", 0) > 0 for k in kinds), tx["by_kind"]
     assert sum(sum(v.values()) for v in tx["by_kind"].values()) == tx["submitted"]
     assert tx["phoenix_pool"].startswith("phoenix pool: ")
