@@ -206,7 +206,7 @@ def run(
     chain = None
     if config.tx_rate > 0:
         state = workload.genesis_state(provisioners, config.seed, params.epoch, config.phoenix)
-        chain = genesis_chain(tip.hash, state, workload.hidden_value)
+        chain = genesis_chain(tip.hash, state, workload.hidden(config.phoenix))
     nodes = [
         ProvisionerNode(
             keys[i], behaviour if i in byzantine else Behaviour.HONEST, tip, chain=chain

@@ -27,6 +27,7 @@ from __future__ import annotations
 import random
 import struct
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
@@ -36,7 +37,7 @@ from duskspec.consensus.constants import ConsensusParams
 from duskspec.consensus.provisioners import Provisioner
 from duskspec.consensus.rewards import emission_amount
 from duskspec.crypto import bls
-from duskspec.phoenix_pool import PoolEntry, cached_pool, pool
+from duskspec.phoenix_pool import PoolEntry, pool
 from duskspec.runtime import genesis as genesis_contracts
 from duskspec.runtime import wallet
 from duskspec.runtime.block import Transaction
@@ -118,23 +119,27 @@ def example_contracts() -> dict[str, Hash32]:
     return ids
 
 
-def hidden_value(state: RuntimeState) -> int:
+def hidden(phoenix: bool) -> Callable[[RuntimeState], int]:
     """The value of the unspent obfuscated notes, which :func:`duskspec.chain.supply` cannot
-    read: the simulator knows each one's value by its commitment (the example notes and the
-    pool's outputs) and each nullifier's note."""
-    values, spent = _known_notes()
-    held = sum(values.get(n.value_commitment, 0) for n in state.notes if n.note_type == 1)
-    return held - sum(spent.get(nf, 0) for nf in state.nullifiers)
+    read: the simulator knows each one's value by its commitment (the example notes and, with
+    ``phoenix``, the pool's outputs) and each nullifier's note."""
+    values, spent = _known_notes(phoenix)
+
+    def value(state: RuntimeState) -> int:
+        held = sum(values.get(n.value_commitment, 0) for n in state.notes if n.note_type == 1)
+        return held - sum(spent.get(nf, 0) for nf in state.nullifiers)
+
+    return value
 
 
 @cache
-def _known_notes() -> tuple[dict[Any, int], dict[int, int]]:
+def _known_notes(phoenix: bool) -> tuple[dict[Any, int], dict[int, int]]:
     from duskspec.runtime.note import decode_note
 
     notes = wallet.example_notes()[0]
     values = {n.value_commitment: v for n, v in zip(notes, wallet.EXAMPLE_NOTE_VALUES, strict=True)}
     spent = {}
-    for entry in cached_pool()[0]:
+    for entry in pool(phoenix)[0]:
         for raw, value in zip(entry.tx.outputs, entry.output_values, strict=True):
             values[decode_note(raw).value_commitment] = value
         spent[entry.tx.nullifiers[0]] = entry.spent_value

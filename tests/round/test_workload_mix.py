@@ -89,10 +89,11 @@ def test_phoenix_supply_counts_the_known_notes() -> None:
     assert state.config.verifier_keys[0] == vk
     after, _ = rt.apply_block(state, rt.Block(1, (pool[0].tx,)))
     blind = ledger.genesis_chain(Hash32(bytes(32)), state)
-    seeing = ledger.genesis_chain(Hash32(bytes(32)), state, workload.hidden_value)
+    hidden_value = workload.hidden(True)
+    seeing = ledger.genesis_chain(Hash32(bytes(32)), state, hidden_value)
     assert seeing.supply(after) == seeing.supply(state) == seeing.genesis_supply
     assert blind.supply(after) != blind.supply(state)
-    assert workload.hidden_value(after) == workload.hidden_value(state) - (
+    assert hidden_value(after) == hidden_value(state) - (
         pool[0].spent_value - sum(pool[0].output_values)
     )
 

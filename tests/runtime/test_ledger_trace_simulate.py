@@ -31,7 +31,7 @@ from duskspec.runtime import genesis as executor
 from duskspec.runtime import wallet
 from duskspec.runtime.abstraction import abstract
 from duskspec.runtime.note import encode_note
-from duskspec.runtime.state import RuntimeState, commit, genesis
+from duskspec.runtime.state import RuntimeState, commit
 from duskspec.tla import ledger_trace
 from support.runtime_world import phoenix_tx, phoenix_world
 
@@ -44,11 +44,15 @@ CONFIG = simulation.SimulationConfig(
 )
 
 
-def _genesis_with_notes(provisioners: Any, seed: int, *_: Any) -> RuntimeState:
-    accounts = {pk: workload.ACCOUNT_BALANCE for _, pk in workload.account_keys(seed)}
-    stakes = {bytes(p.public_key): p.value for p in provisioners}
-    notes, _ = wallet.example_notes()
-    return genesis(phoenix_world().config, accounts, notes, stakes)
+_WORKLOAD_GENESIS = workload.genesis_state
+
+
+def _genesis_with_notes(provisioners: Any, seed: int, *rest: Any) -> RuntimeState:
+    """The workload's genesis (the example notes among it) with the verifier key of the
+    example Phoenix transfer this test adds to the stream."""
+    state = _WORKLOAD_GENESIS(provisioners, seed, *rest)
+    keys = (phoenix_world().config.verifier_keys[0], *state.config.verifier_keys[1:])
+    return replace(state, config=replace(state.config, verifier_keys=keys))
 
 
 def _obfuscated_supply(state: RuntimeState) -> int:
@@ -71,6 +75,7 @@ def phoenix_stream(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setattr(workload, "genesis_state", _genesis_with_notes)
     monkeypatch.setattr(workload.Workload, "batch", batch)
+    monkeypatch.setattr(workload, "hidden", lambda phoenix: _obfuscated_supply)
     yield
 
 
