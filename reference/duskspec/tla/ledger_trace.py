@@ -38,7 +38,7 @@ from duskspec.runtime.abstraction import (
 )
 from duskspec.runtime.state import RuntimeState
 from duskspec.runtime.transactions import PhoenixTx
-from duskspec.tla.tlc import find_tools, parse_output
+from duskspec.tla.tlc import find_tools, parse_output, tlc_command
 from duskspec.tla.trace import state_diff, tla_record, tla_value
 
 #: The trace module's name (``TraceLedgerRun.tla``, ``.cfg``, ``.json``).
@@ -313,22 +313,7 @@ def check_ledger_trace(folder: Path) -> LedgerVerdict:
             shutil.copy(paths.MODELS_DIR / name, run / name)
         for suffix in (".tla", ".cfg"):
             shutil.copy(module.with_suffix(suffix), run / f"{MODULE}{suffix}")
-        command = [
-            java,
-            "-XX:+UseParallelGC",
-            "-cp",
-            str(jar),
-            "tlc2.TLC",
-            "-workers",
-            "1",
-            "-cleanup",
-            "-metadir",
-            str(run / "meta"),
-            "-noGenerateSpecTE",
-            "-config",
-            f"{MODULE}.cfg",
-            f"{MODULE}.tla",
-        ]
+        command = tlc_command(java, jar, run / "meta", f"{MODULE}.cfg", f"{MODULE}.tla")
         began = time.monotonic()
         proc = subprocess.run(command, capture_output=True, text=True, cwd=run, check=False)
         seconds = time.monotonic() - began
