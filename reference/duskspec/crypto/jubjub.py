@@ -238,6 +238,13 @@ def decode_point(data: bytes) -> Point:
 def decode_point_simple(data: bytes) -> Point:
     """Strict decoding by the textbook route (Tonelli–Shanks as written, the subgroup by
     ``t·P = O``); :func:`decode_point` must agree with it on every input."""
+    return _decode_with(data, _sqrt, is_torsion_free)
+
+
+def _decode_with(
+    data: bytes, sqrt: Callable[[int], int | None], torsion_free: Callable[[Point], bool]
+) -> Point:
+    """The decoding checks in order, with the square root and the subgroup test given."""
     if len(data) != POINT_SIZE:
         raise CryptoError("crypto.jubjub_point_length", f"{len(data)} bytes, expected {POINT_SIZE}")
     sign = data[31] >> 7
@@ -246,7 +253,7 @@ def decode_point_simple(data: bytes) -> Point:
         raise CryptoError("crypto.jubjub_point_noncanonical", "v is not below r")
     v2 = v * v % _Q
     # u² = (v² - 1) / (1 + d·v²); the denominator never vanishes since -1/d is a non-square.
-    u = _sqrt((v2 - 1) * pow(1 + EDWARDS_D * v2, -1, _Q) % _Q)
+    u = sqrt((v2 - 1) * pow(1 + EDWARDS_D * v2, -1, _Q) % _Q)
     if u is None:
         raise CryptoError("crypto.jubjub_point_not_on_curve", "no u for this v")
     if u == 0 and sign:
@@ -254,7 +261,7 @@ def decode_point_simple(data: bytes) -> Point:
     if u & 1 != sign:
         u = _Q - u
     point = Point(u, v)
-    if not is_torsion_free(point):
+    if not torsion_free(point):
         raise CryptoError("crypto.jubjub_point_subgroup", "not in the prime-order subgroup")
     return point
 
@@ -498,21 +505,4 @@ def clear_decode_memo() -> None:
 
 def _decode_fast(data: bytes) -> Point:
     """:func:`decode_point_simple`'s checks in the same order, each by the fast routine."""
-    if len(data) != POINT_SIZE:
-        raise CryptoError("crypto.jubjub_point_length", f"{len(data)} bytes, expected {POINT_SIZE}")
-    sign = data[31] >> 7
-    v = int.from_bytes(data[:31] + bytes([data[31] & 0x7F]), "little")
-    if v >= _Q:
-        raise CryptoError("crypto.jubjub_point_noncanonical", "v is not below r")
-    v2 = v * v % _Q
-    u = sqrt_fast((v2 - 1) * pow(1 + EDWARDS_D * v2, -1, _Q) % _Q)
-    if u is None:
-        raise CryptoError("crypto.jubjub_point_not_on_curve", "no u for this v")
-    if u == 0 and sign:
-        raise CryptoError("crypto.jubjub_point_noncanonical", "u = 0 with the sign bit set")
-    if u & 1 != sign:
-        u = _Q - u
-    point = Point(u, v)
-    if not in_subgroup(point):
-        raise CryptoError("crypto.jubjub_point_subgroup", "not in the prime-order subgroup")
-    return point
+    return _decode_with(data, sqrt_fast, in_subgroup)
