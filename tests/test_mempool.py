@@ -173,7 +173,7 @@ def test_accepting_prunes_spent_and_expired_and_fallback_readmits(genesis: Runti
     )
     block = rnd.build_candidate(state, ctx, rnd.slot_time(state, ctx))
     assert block.payload == (encode_transaction(included),)
-    expired = ledger.on_accepted(chain, block, tip.hash, (), TINY, ledger.MEMPOOL_EXPIRY_MS + 1)
+    expired = ledger.on_accepted(chain, block, tip, (), TINY, ledger.MEMPOOL_EXPIRY_MS + 1)
     assert ledger.state_at(expired, block.hash).root() == block.header.state_hash
     assert expired.mempool.entries == ()
     assert sorted(code for _, code in expired.rejected) == [
@@ -181,7 +181,7 @@ def test_accepting_prunes_spent_and_expired_and_fallback_readmits(genesis: Runti
         "node.expired",
         "node.spent",
     ]
-    kept = ledger.on_accepted(chain, block, tip.hash, (), TINY, 10)
+    kept = ledger.on_accepted(chain, block, tip, (), TINY, 10)
     assert {e.tx for e in kept.mempool.entries} == {rival, later}
     assert kept.rejected == ((ledger.tx_id(twin), "node.spent"),)
     # Fallback: the block's state goes, its transaction comes back to the mempool.
@@ -189,7 +189,7 @@ def test_accepting_prunes_spent_and_expired_and_fallback_readmits(genesis: Runti
     assert block.hash not in reverted.states
     assert {e.tx for e in reverted.mempool.entries} == {included, rival, later}
     # Finality records the state root and the supply, and drops older states.
-    final = ledger.on_accepted(chain, block, tip.hash, ((1, block.hash),), TINY, 10)
+    final = ledger.on_accepted(chain, block, tip, ((1, block.hash),), TINY, 10)
     assert [r.height for r in final.final] == [1]
     assert final.final[0].state_root == block.header.state_hash
     assert final.final[0].tx_ids == (ledger.tx_id(included),)
@@ -209,7 +209,7 @@ def test_a_block_whose_header_lies_is_not_accepted(genesis: RuntimeState) -> Non
     ctx = rnd.RoundContext(TINY, provisioners, keys[0], SignatureVerifier())
     empty = rnd.build_candidate(state, ctx, rnd.slot_time(state, ctx))  # empty state root
     with pytest.raises(ProtocolError) as info:
-        ledger.on_accepted(chain, empty, tip.hash, (), TINY, 0)
+        ledger.on_accepted(chain, empty, tip, (), TINY, 0)
     assert info.value.code == "consensus.state_root_mismatch"
 
 
@@ -250,7 +250,7 @@ def test_the_generator_leaves_out_a_transaction_that_no_longer_executes(
     assert [e.tx for e in ledger.pack(pool, genesis, 10**12, 100)] == [good]
     chain = dataclasses.replace(ledger.genesis_chain(tip.hash, genesis), mempool=pool)
     generator = bytes(provisioners[0].public_key)
-    payload, outcome = ledger.execution(chain, tip, TINY, generator).propose(1, 0)
+    payload, outcome = ledger.execution(chain, tip, TINY, generator).propose(1, 0, ())
     assert payload == (encode_transaction(good),)
     state, result = ledger.execute_payload(genesis, 1, generator, payload, TINY)
     assert outcome.state_root == result.state_root == state.root()

@@ -25,11 +25,21 @@ from dataclasses import dataclass, field, replace
 
 from duskspec import encoding
 from duskspec.consensus.block import Block as ConsensusBlock
+from duskspec.consensus.block import FailedIteration
 from duskspec.consensus.constants import ConsensusParams
 from duskspec.consensus.execution import Execution, Outcome, check_outcome
 from duskspec.consensus.header_validation import Tip
+from duskspec.consensus.messages import Attestation, VoteKind
 from duskspec.consensus.provisioners import Provisioner, provisioner_set
-from duskspec.consensus.rewards import block_rewards, emission_amount
+from duskspec.consensus.rewards import (
+    Voter,
+    attestation_voters,
+    block_rewards,
+    distribute_rewards,
+    emission_amount,
+    generator_extra_reward,
+)
+from duskspec.consensus.verification import CommitteeSource
 from duskspec.consensus.wire import PROTOCOL_VERSION
 from duskspec.crypto import floor
 from duskspec.errors import NodeError, ProtocolError
@@ -250,6 +260,10 @@ class FinalRecord:
     tx_ids: tuple[bytes, ...] = ()
     #: The block's entries, for re-execution (spec/runtime.md §14).
     payload: tuple[bytes, ...] = ()
+    #: Soft slashes the block's failed iterations applied (rule 11.2).
+    slashes: int = 0
+    #: The block's voters and slashes, for re-execution (rule 11.3).
+    settlement: Settlement | None = None
 
 
 @dataclass(frozen=True)
@@ -262,12 +276,14 @@ class Chain:
     rejected: tuple[tuple[bytes, str], ...] = ()
     #: Final blocks in order.
     final: tuple[FinalRecord, ...] = ()
-    #: Per accepted block: (height, txs, fees, rewards, mempool depth after it).
-    accepted_log: tuple[tuple[int, int, int, int, int], ...] = ()
+    #: Per accepted block: (height, txs, fees, rewards, mempool depth after it, slashes).
+    accepted_log: tuple[tuple[int, int, int, int, int, int], ...] = ()
     #: Supply at genesis.
     genesis_supply: int = 0
     #: Transactions of non-final blocks by block hash (re-admitted if the block is reverted).
     included: Mapping[Hash32, tuple[bytes, ...]] = field(default_factory=dict)
+    #: The settlement of non-final blocks by block hash (rule 11.3).
+    settled: Mapping[Hash32, Settlement] = field(default_factory=dict)
     #: The value of obfuscated notes, which only the simulator knows (rule 9.4).
     hidden: Callable[[RuntimeState], int] | None = None
 
@@ -307,29 +323,103 @@ def supply(state: RuntimeState) -> int:
     )
 
 
-def runtime_block(block: ConsensusBlock, params: ConsensusParams) -> rt.Block:
-    """Rule 3.2: the runtime block of a consensus block: its decoded transactions, the height's
-    emission, and the generator's reward (its fixed and extra shares of the emission; the
-    rest, and the fees, are burnt by :func:`duskspec.runtime.block.apply_block`)."""
+@dataclass(frozen=True)
+class Settlement:
+    """What a block's end pays and slashes besides its transactions (rules 11.1-11.2), read
+    from the block itself: the voters its ``prev_block_cert`` names with their credits, and
+    the generators its ``failed_iterations`` slash."""
+
+    voters: tuple[Voter, ...] = ()
+    slashes: tuple[tuple[bytes, rt.SlashKind], ...] = ()
+
+
+def prev_block_voters(cert: Attestation, tip: Tip, params: ConsensusParams) -> tuple[Voter, ...]:
+    """Rule 11.1: the voters of the block's ``prev_block_cert``, in the committees of the tip's
+    round and iteration rebuilt from the tip's provisioners and its parent's seed (the data
+    rule 3.16 of spec/consensus.md verifies the certificate with); none after genesis or an
+    emergency block, which carry no attestation."""
+    if tip.height == 0 or params.is_emergency_block(tip.iteration):
+        return ()
+    source = CommitteeSource(tip.provisioners, tip.parent_seed, tip.height, params)
+    return attestation_voters(source, tip.iteration, cert)
+
+
+#: Rule 11.2: the Fail votes whose iteration's generator is slashed (``Fail(NoQuorum)``: none).
+SLASHED_VOTES = frozenset({VoteKind.NO_CANDIDATE, VoteKind.INVALID})
+
+
+def failed_iteration_slashes(
+    failed: tuple[FailedIteration | None, ...],
+) -> tuple[tuple[bytes, rt.SlashKind], ...]:
+    """Rule 11.2: a soft slash of the generator of each failed iteration whose Fail attestation
+    is ``NoCandidate`` or ``Invalid`` (Dusk 1.6 runs the hard slash of ``Invalid`` as a soft
+    one), in iteration order."""
+    return tuple(
+        (bytes(entry.generator), rt.SlashKind.SOFT)
+        for entry in failed
+        if entry is not None and entry.attestation.vote.kind in SLASHED_VOTES
+    )
+
+
+def settlement(
+    cert: Attestation | None,
+    failed: tuple[FailedIteration | None, ...],
+    tip: Tip,
+    params: ConsensusParams,
+) -> Settlement:
+    """Rules 11.1-11.2 for a block on ``tip`` carrying ``cert`` and ``failed``."""
+    voters = () if cert is None else prev_block_voters(cert, tip, params)
+    return Settlement(voters, failed_iteration_slashes(failed))
+
+
+def block_settlement(block: ConsensusBlock, tip: Tip, params: ConsensusParams) -> Settlement:
     header = block.header
-    return _runtime_block(header.height, bytes(header.generator), block.payload, params)
+    return settlement(header.prev_block_cert, header.failed_iterations, tip, params)
 
 
-def _runtime_block(
-    height: int, generator: bytes, payload: tuple[bytes, ...], params: ConsensusParams
-) -> rt.Block:
-    transactions = tuple(decode_entry(entry)[0] for entry in payload)
-    shares = block_rewards(height, 0, params)
-    reward = shares.generator_fixed + shares.generator_extra
-    return rt.Block(height, transactions, emission_amount(height, params), ((generator, reward),))
+def reward_list(
+    height: int,
+    fees: int,
+    generator: bytes,
+    voters: tuple[Voter, ...],
+    params: ConsensusParams,
+) -> tuple[tuple[bytes, int], ...]:
+    """Rule 11.1: Dusk's split of the emission plus ``fees``
+    (:func:`duskspec.consensus.rewards.distribute_rewards`): the generator's fixed share, the
+    Dusk key's tenth (``params.emergency_key``), the generator's extra by the voters' credits,
+    each voter's credits times the voters' tenth per credit. With no voters (after genesis or
+    an emergency block) the extra is that of zero credits (nothing) and no voter is paid."""
+    if voters:
+        paid = distribute_rewards(
+            height, fees, BlsPublicKey(generator), voters, params.emergency_key, params
+        )
+        return tuple((bytes(r.account), r.value) for r in paid.rewards)
+    shares = block_rewards(height, fees, params)
+    rewards = [(generator, shares.generator_fixed), (bytes(params.emergency_key), shares.dusk)]
+    extra = generator_extra_reward(shares.generator_extra, 0, params)
+    return tuple(rewards + ([(generator, extra)] if extra else []))
+
+
+def runtime_block(block: ConsensusBlock, tip: Tip, fees: int, params: ConsensusParams) -> rt.Block:
+    """Rules 3.2 and 11.1-11.2: the runtime block of a consensus block on ``tip`` whose
+    transactions paid ``fees``: its decoded transactions, the height's emission, the rewards
+    of :func:`reward_list` and the slashes of :func:`failed_iteration_slashes`."""
+    header = block.header
+    paid = block_settlement(block, tip, params)
+    transactions = tuple(decode_entry(entry)[0] for entry in block.payload)
+    rewards = reward_list(header.height, fees, bytes(header.generator), paid.voters, params)
+    emission = emission_amount(header.height, params)
+    return rt.Block(header.height, transactions, emission, rewards, paid.slashes)
 
 
 def execute_block(
-    state: RuntimeState, block: ConsensusBlock, params: ConsensusParams
+    state: RuntimeState, block: ConsensusBlock, tip: Tip, params: ConsensusParams
 ) -> tuple[RuntimeState, rt.BlockResult]:
-    """Rule 3.2: apply ``block`` on ``state``."""
+    """Rule 3.2: apply ``block`` (built on ``tip``) on ``state``."""
     header = block.header
-    return execute_payload(state, header.height, bytes(header.generator), block.payload, params)
+    paid = block_settlement(block, tip, params)
+    generator = bytes(header.generator)
+    return execute_payload(state, header.height, generator, block.payload, params, paid)
 
 
 def execute_payload(
@@ -338,17 +428,37 @@ def execute_payload(
     generator: bytes,
     payload: tuple[bytes, ...],
     params: ConsensusParams,
+    paid: Settlement = Settlement(),
 ) -> tuple[RuntimeState, rt.BlockResult]:
-    """Apply the runtime block of (height, generator, payload) on ``state``, memoized by
-    those and the state root (the generator's own execution and its validators' share it)."""
-    key = (state.root(), height, generator, payload)
+    """Apply the runtime block of (height, generator, payload, settlement) on ``state``,
+    memoized by those and the state root (the generator's own execution and its validators'
+    share it)."""
+    key = (state.root(), height, generator, payload, paid)
     known = _EXECUTED.get(key)
     if known is None:
-        known = _timed_apply(state, _runtime_block(height, generator, payload, params))
+        known = _timed_apply(state, height, generator, payload, paid, params)
         if len(_EXECUTED) >= MEMO_SIZE:
             _EXECUTED.clear()
         _EXECUTED[key] = known
     return known
+
+
+def _settle(
+    state: RuntimeState,
+    height: int,
+    generator: bytes,
+    payload: tuple[bytes, ...],
+    paid: Settlement,
+    params: ConsensusParams,
+) -> tuple[RuntimeState, rt.BlockResult]:
+    """Rules 3.2 and 11.1: the transactions first, then the block's end with the rewards the
+    fees they paid (the state's ``block_fees``) make up."""
+    transactions = tuple(decode_entry(entry)[0] for entry in payload)
+    current, receipts, gas = rt.execute_transactions(state, rt.Block(height, transactions))
+    rewards = reward_list(height, current.block_fees, generator, paid.voters, params)
+    emission = emission_amount(height, params)
+    block = rt.Block(height, transactions, emission, rewards, paid.slashes)
+    return rt.end_block(current, block, receipts, gas)
 
 
 @dataclass
@@ -380,37 +490,68 @@ def metering(meter: ExecutionMeter) -> Iterator[ExecutionMeter]:
         _meter = previous
 
 
-def _timed_apply(state: RuntimeState, block: rt.Block) -> tuple[RuntimeState, rt.BlockResult]:
+def _timed_apply(
+    state: RuntimeState,
+    height: int,
+    generator: bytes,
+    payload: tuple[bytes, ...],
+    paid: Settlement,
+    params: ConsensusParams,
+) -> tuple[RuntimeState, rt.BlockResult]:
     crypto = floor._active
     crypto_before = crypto.cpu_s if crypto is not None else 0.0
     start = time.process_time()
-    result = rt.apply_block(state, block)
+    result = _settle(state, height, generator, payload, paid, params)
     spent = time.process_time() - start
     if _meter is not None:
         inside = (crypto.cpu_s if crypto is not None else 0.0) - crypto_before
         _meter.cpu_s += spent - inside
         _meter.blocks += 1
-        _meter.transactions += len(block.transactions)
+        _meter.transactions += len(payload)
     return result
 
 
 def _propose(
-    chain: Chain, tip: Tip, params: ConsensusParams, generator: bytes, height: int, now: int
+    chain: Chain,
+    tip: Tip,
+    params: ConsensusParams,
+    generator: bytes,
+    height: int,
+    now: int,
+    failed: tuple[FailedIteration | None, ...] = (),
 ) -> tuple[tuple[bytes, ...], Outcome]:
+    """Rule 3.1; the block's end settles what its header will carry (rule 11.3): the tip's
+    attestation as ``prev_block_cert`` and the round's ``failed``."""
     state = state_at(chain, tip.hash)
+    paid = settlement(tip.attestation, failed, tip, params)
     limits = (state.config.block_gas_limit, params.max_transactions)
     payload = tuple(e.entry for e in pack(chain.mempool, state, *limits, execute=False))
     try:
-        _, result = execute_payload(state, height, generator, payload, params)
+        _, result = execute_payload(state, height, generator, payload, params, paid)
     except ProtocolError:
         # Some transaction no longer executes: pack again, executing each one (rule 3.1).
         payload = tuple(e.entry for e in pack(chain.mempool, state, *limits))
-        _, result = execute_payload(state, height, generator, payload, params)
+        _, result = execute_payload(state, height, generator, payload, params, paid)
     return payload, Outcome(result.state_root, result.event_bloom)
 
 
 def _execute(chain: Chain, tip: Tip, params: ConsensusParams, block: ConsensusBlock) -> Outcome:
-    _, result = execute_block(state_at(chain, tip.hash), block, params)
+    _, result = execute_block(state_at(chain, tip.hash), block, tip, params)
+    return Outcome(result.state_root, result.event_bloom)
+
+
+def emergency_outcome(
+    chain: Chain,
+    tip: Tip,
+    params: ConsensusParams,
+    failed: tuple[FailedIteration | None, ...],
+) -> Outcome:
+    """Rule 11.4: the outcome an emergency block on ``tip`` carries: its empty payload
+    executed like any block, the Dusk key (its generator) paid and ``failed`` slashed."""
+    paid = settlement(tip.attestation, failed, tip, params)
+    state = state_at(chain, tip.hash)
+    generator = bytes(params.emergency_key)
+    _, result = execute_payload(state, tip.height + 1, generator, (), params, paid)
     return Outcome(result.state_root, result.event_bloom)
 
 
@@ -470,7 +611,7 @@ def on_transaction(chain: Chain, tip: Tip, frame: bytes, now: int) -> Chain:
 def on_accepted(
     chain: Chain,
     block: ConsensusBlock,
-    parent: Hash32,
+    parent: Tip,
     finalized: tuple[tuple[int, Hash32], ...],
     params: ConsensusParams,
     now: int,
@@ -478,7 +619,7 @@ def on_accepted(
     """Rules 4.1-4.2: apply an accepted block on its parent's state (its header must carry the
     outcome), drop what it spent from the mempool, and finalize the states of the blocks
     rolling finality made final."""
-    state, result = execute_block(state_at(chain, parent), block, params)
+    state, result = execute_block(state_at(chain, parent.hash), block, parent, params)
     check_outcome(block, Outcome(result.state_root, result.event_bloom))
     states = {**chain.states, block.hash: (block.header.height, state)}
     included = frozenset(decode_entry(entry)[1] for entry in block.payload)
@@ -486,8 +627,21 @@ def on_accepted(
     fees = sum(
         r.gas_spent * tx.gas_price for r, tx in zip(result.receipts, _txs(block), strict=True)
     )
-    rewards = sum(value for _, value in runtime_block(block, params).rewards)
-    log = (block.header.height, len(block.payload), fees, rewards, len(pool.entries))
+    paid = block_settlement(block, parent, params)
+    rewards = sum(
+        value
+        for _, value in reward_list(
+            block.header.height, fees, bytes(block.header.generator), paid.voters, params
+        )
+    )
+    log = (
+        block.header.height,
+        len(block.payload),
+        fees,
+        rewards,
+        len(pool.entries),
+        len(paid.slashes),
+    )
     chain = replace(
         chain,
         states=states,
@@ -495,6 +649,7 @@ def on_accepted(
         rejected=(*chain.rejected, *dropped),
         accepted_log=(*chain.accepted_log, log),
         included={**chain.included, block.hash: tuple(block.payload)},
+        settled={**chain.settled, block.hash: paid},
     )
     return _finalize(chain, finalized)
 
@@ -550,13 +705,21 @@ def _finalize(chain: Chain, finalized: tuple[tuple[int, Hash32], ...]) -> Chain:
                 log[3],
                 ids,
                 payload,
+                log[5],
+                chain.settled.get(block_hash),
             )
         )
     last_height, last_hash = finalized[-1]
     states = {h: v for h, v in chain.states.items() if v[0] >= last_height}
     included = {h: v for h, v in chain.included.items() if h in states and h != last_hash}
+    settled = {h: v for h, v in chain.settled.items() if h in states and h != last_hash}
     return replace(
-        chain, states=states, final_hash=last_hash, final=tuple(records), included=included
+        chain,
+        states=states,
+        final_hash=last_hash,
+        final=tuple(records),
+        included=included,
+        settled=settled,
     )
 
 
@@ -566,7 +729,10 @@ def on_reverted(chain: Chain, block_hash: Hash32, tip: Tip, now: int) -> Chain:
     entries = chain.included.get(block_hash, ())
     states = {h: v for h, v in chain.states.items() if h != block_hash}
     chain = replace(
-        chain, states=states, included={k: v for k, v in chain.included.items() if k != block_hash}
+        chain,
+        states=states,
+        included={k: v for k, v in chain.included.items() if k != block_hash},
+        settled={k: v for k, v in chain.settled.items() if k != block_hash},
     )
     for entry in entries:
         chain = on_transaction(chain, tip, _version() + encoding.encode_u8(TOPIC_TX) + entry, now)
@@ -576,7 +742,7 @@ def on_reverted(chain: Chain, block_hash: Hash32, tip: Tip, now: int) -> Chain:
 #: Entries each memo holds at most; a full memo is emptied.
 MEMO_SIZE = 4096
 _EXECUTED: dict[
-    tuple[Hash32, int, bytes, tuple[bytes, ...]], tuple[RuntimeState, rt.BlockResult]
+    tuple[Hash32, int, bytes, tuple[bytes, ...], Settlement], tuple[RuntimeState, rt.BlockResult]
 ] = {}
 _CHECKED: dict[tuple[Hash32, bytes], str] = {}
 _DECODED: dict[bytes, tuple[rt.Transaction, bytes]] = {}

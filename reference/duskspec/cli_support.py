@@ -410,6 +410,7 @@ def transaction_rows(result: SimulationReport) -> list[tuple[str, str]]:
         ),
         ("throughput (final tx per virtual s)", f"{tx['throughput_tx_per_s']:.2f}"),
         ("fees / rewards (LUX)", f"{tx['fees']:,} / {tx['rewards']:,}"),
+        ("slashes (failed iterations)", f"{tx.get('slashes', 0):,}"),
         ("largest mempool after a block", f"{tx['mempool_max']}"),
         ("rejected by code", codes),
         ("final / rejected by kind", kinds),

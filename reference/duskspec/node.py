@@ -30,6 +30,7 @@ from duskspec.consensus import round as rnd
 from duskspec.consensus.block import Block
 from duskspec.consensus.constants import ConsensusParams
 from duskspec.consensus.emergency import build_emergency_block, earliest_emergency_time
+from duskspec.consensus.execution import EMPTY_OUTCOME
 from duskspec.consensus.finality import (
     ForkAction,
     ForkView,
@@ -329,7 +330,12 @@ def on_emergency_due(
     if node.round.round != due.round or node.round.decided is not None:
         return node, ()
     failed = rnd.build_failed_iterations(node.round, round_context(node, ctx))
-    block = build_emergency_block(node.tip, node.emergency_keys, now // 1000, ctx.params, failed)
+    outcome = EMPTY_OUTCOME
+    if node.chain is not None:
+        outcome = ledger.emergency_outcome(node.chain, node.tip, ctx.params, failed)
+    block = build_emergency_block(
+        node.tip, node.emergency_keys, now // 1000, ctx.params, failed, outcome=outcome
+    )
     node = dataclasses.replace(node, round=dataclasses.replace(node.round, decided=block))
     return accept(node, ctx, block, now)
 
@@ -462,7 +468,7 @@ def accept(
     if chain is not None:
         hashes = {r.height: r.hash for r in (*node.accepted, record)}
         finalized = tuple((h, hashes[h]) for h in update.finalized)
-        chain = ledger.on_accepted(chain, block, node.tip.hash, finalized, ctx.params, now)
+        chain = ledger.on_accepted(chain, block, node.tip, finalized, ctx.params, now)
     node = dataclasses.replace(
         node,
         chain=chain,

@@ -205,7 +205,9 @@ def run(
     tip = genesis_tip(provisioners)
     chain = None
     if config.tx_rate > 0:
-        state = workload.genesis_state(provisioners, config.seed, params.epoch, config.phoenix)
+        state = workload.genesis_state(
+            provisioners, config.seed, params.epoch, config.phoenix, bytes(params.emergency_key)
+        )
         chain = genesis_chain(tip.hash, state, workload.hidden(config.phoenix))
     nodes = [
         ProvisionerNode(

@@ -33,7 +33,7 @@ from functools import cache
 from typing import Any
 
 from duskspec.chain import Chain, encode_tx_frame, tx_id
-from duskspec.consensus.constants import ConsensusParams
+from duskspec.consensus.constants import TEST_EMERGENCY_KEY, ConsensusParams
 from duskspec.consensus.provisioners import Provisioner
 from duskspec.consensus.rewards import emission_amount
 from duskspec.crypto import bls
@@ -71,17 +71,20 @@ def genesis_state(
     seed: int,
     epoch: int = RuntimeConfig.epoch,
     phoenix: bool = False,
+    dusk_key: bytes = TEST_EMERGENCY_KEY,
 ) -> RuntimeState:
     """The runtime state at height 0: the funded accounts, the provisioners' stakes, the
-    example Phoenix notes, the first :data:`WITHDRAWERS` accounts' stake rewards, and the
-    counter and vault contracts (with ``phoenix``, the pool's verifier key installed); stakes
-    mature by consensus's ``epoch`` (spec/node.md rule 10.1)."""
+    example Phoenix notes, the first :data:`WITHDRAWERS` accounts' stake rewards, an empty
+    stake entry for ``dusk_key`` (the Dusk key its reward share is credited to, spec/node.md
+    rule 11.1), and the counter and vault contracts (with ``phoenix``, the pool's verifier key
+    installed); stakes mature by consensus's ``epoch`` (spec/node.md rule 10.1)."""
     accounts = {pk: ACCOUNT_BALANCE for _, pk in account_keys(seed)}
     stakes = {bytes(p.public_key): p.value for p in provisioners}
     config = RuntimeConfig(epoch=epoch, verifier_keys=(pool(phoenix)[1], b"", b"", b""))
     state = genesis(config, accounts, wallet.example_notes()[0], stakes)
     rewards = {pk: StakeData(None, GENESIS_REWARD) for _, pk in account_keys(seed)[:WITHDRAWERS]}
-    state = commit(replace(state, stakes={**state.stakes, **rewards}))
+    dusk = {} if dusk_key in state.stakes else {dusk_key: StakeData()}
+    state = commit(replace(state, stakes={**state.stakes, **rewards, **dusk}))
     for name, init in CONTRACTS:
         state, _ = genesis_contracts.deploy(state, _deploy_input(name, init))
     return state
@@ -350,6 +353,7 @@ def transaction_summary(
         "throughput_tx_per_s": status["final"] / virtual_seconds if virtual_seconds else 0.0,
         "fees": sum(r.fees for r in final_blocks),
         "rewards": sum(r.rewards for r in final_blocks),
+        "slashes": sum(r.slashes for r in final_blocks),
         "mempool_max": max((entry[4] for entry in reference.accepted_log), default=0),
         "final_blocks_with_transactions": sum(1 for r in final_blocks if r.transactions),
         "phoenix_pool": workload.pool_line(),
@@ -360,11 +364,12 @@ def per_block_series(chain: Chain) -> dict[int, dict[str, int]]:
     """Per accepted height (the last block accepted there): transactions, fees, rewards and
     the mempool depth right after it, for the report's plots."""
     series = {}
-    for height, txs, fees, rewards, depth in chain.accepted_log:
+    for height, txs, fees, rewards, depth, slashes in chain.accepted_log:
         series[height] = {
             "transactions": txs,
             "fees": fees,
             "rewards": rewards,
+            "slashes": slashes,
             "mempool_depth": depth,
         }
     return series

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from duskspec.consensus.block import (
     BLOCK_HEADER_VERSION,
-    EVENT_BLOOM_LENGTH,
     Block,
     FailedIteration,
     Header,
 )
 from duskspec.consensus.constants import TEST_EMERGENCY_SEED, ConsensusParams
+from duskspec.consensus.execution import EMPTY_OUTCOME, Outcome
 from duskspec.consensus.header_validation import Tip, payload_root
 from duskspec.consensus.round import BLOCK_GAS_LIMIT, GENESIS_CERT, NodeKeys
 from duskspec.crypto import bls
@@ -42,18 +42,21 @@ def build_emergency_block(
     params: ConsensusParams,
     failed_iterations: tuple[FailedIteration | None, ...] = (),
     payload: tuple[bytes, ...] = (),
+    outcome: Outcome = EMPTY_OUTCOME,
 ) -> Block:
     """Rule 13.1: the emergency block on ``tip``, generated and signed by ``keys``: iteration
     255, seed = the key's signature over the tip's seed, ``prev_block_cert`` = the tip's
-    attestation, the given Fail attestations, no attestation of its own."""
+    attestation, the given Fail attestations, no attestation of its own; the state root and
+    event bloom of ``outcome`` (the node executes the block like any generator, spec/node.md
+    rule 11.4; the empty outcome without a runtime)."""
     header = Header(
         version=BLOCK_HEADER_VERSION,
         height=tip.height + 1,
         timestamp=timestamp,
         prev_block_hash=tip.hash,
         seed=bls.sign_multisig(keys.secret_key, keys.public_key, tip.seed),
-        state_hash=EMPTY_NODE,
-        event_bloom=bytes(EVENT_BLOOM_LENGTH),
+        state_hash=outcome.state_root,
+        event_bloom=outcome.event_bloom,
         generator=keys.public_key,
         txroot=payload_root(payload),
         faultroot=EMPTY_NODE,

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from duskspec.consensus.block import EVENT_BLOOM_LENGTH, Block
+from duskspec.consensus.block import EVENT_BLOOM_LENGTH, Block, FailedIteration
 from duskspec.crypto.merkle import EMPTY_NODE
 from duskspec.errors import ConsensusError
 from duskspec.types import Hash32
@@ -41,7 +41,9 @@ class Outcome:
 EMPTY_OUTCOME = Outcome(EMPTY_NODE, bytes(EVENT_BLOOM_LENGTH))
 
 
-def _no_transactions(height: int, now_ms: int) -> tuple[tuple[bytes, ...], Outcome]:
+def _no_transactions(
+    height: int, now_ms: int, failed: tuple[FailedIteration | None, ...]
+) -> tuple[tuple[bytes, ...], Outcome]:
     return (), EMPTY_OUTCOME
 
 
@@ -54,8 +56,12 @@ def _empty_state(block: Block) -> Outcome:
 class Execution:
     """The state-transition functions bound to the round's tip (rule 15.1-15.2)."""
 
-    #: ``(height, now in ms) -> (payload, outcome)``: what the generator proposes.
-    propose: Callable[[int, int], tuple[tuple[bytes, ...], Outcome]] = _no_transactions
+    #: ``(height, now in ms, failed_iterations) -> (payload, outcome)``: what the generator
+    #: proposes; the candidate's ``failed_iterations`` are passed in because the block's end
+    #: slashes their generators (spec/node.md rule 11.2).
+    propose: Callable[
+        [int, int, tuple[FailedIteration | None, ...]], tuple[tuple[bytes, ...], Outcome]
+    ] = _no_transactions
     #: ``block -> outcome``: the candidate re-executed; raises on an invalid transaction.
     execute: Callable[[Block], Outcome] = _empty_state
 

@@ -20,7 +20,10 @@ from dataclasses import dataclass
 from enum import Enum
 
 from duskspec.consensus.constants import ConsensusParams
+from duskspec.consensus.messages import Attestation
 from duskspec.consensus.provisioners import check_public_key, check_u64
+from duskspec.consensus.sortition import StepName, intersect
+from duskspec.consensus.verification import CommitteeSource
 from duskspec.errors import ConsensusError
 from duskspec.types import BlsPublicKey
 
@@ -157,3 +160,21 @@ def distribute_rewards(
         rewards.append(Reward(generator, extra, RewardReason.GENERATOR_EXTRA))
     rewards.extend(Reward(v.public_key, v.credits * per_credit, RewardReason.VOTER) for v in voters)
     return RewardDistribution(shares.total, tuple(rewards))
+
+
+def attestation_voters(
+    source: CommitteeSource, iteration: int, attestation: Attestation
+) -> tuple[Voter, ...]:
+    """``merge_voters``: the voters an attestation's two bitsets name in the committees of
+    ``iteration`` rebuilt from ``source``, each with its Validation plus Ratification credits,
+    in public-key order. A function of the attestation's bytes and the chain alone, so every
+    node that reads the same block pays the same voters."""
+    credits: dict[bytes, int] = {}
+    steps = (
+        (StepName.VALIDATION, attestation.validation),
+        (StepName.RATIFICATION, attestation.ratification),
+    )
+    for step, votes in steps:
+        for member in intersect(source.committee(iteration, step), votes.bitset):
+            credits[member.public_key] = credits.get(member.public_key, 0) + member.credits
+    return tuple(Voter(BlsPublicKey(key), credits[key]) for key in sorted(credits))

@@ -256,10 +256,10 @@ def build_candidate(
     execution; a payload given here (tests of consensus alone) carries the empty outcome."""
     assert ctx.keys is not None
     outcome = EMPTY_OUTCOME
-    if payload is None:
-        payload, outcome = ctx.execution.propose(state.round, now)
-    keys = ctx.keys
     failed = build_failed_iterations(state, ctx)
+    if payload is None:
+        payload, outcome = ctx.execution.propose(state.round, now, failed)
+    keys = ctx.keys
     header = Header(
         version=BLOCK_HEADER_VERSION,
         height=state.round,

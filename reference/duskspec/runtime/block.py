@@ -119,6 +119,15 @@ def update_root(state: RuntimeState) -> RuntimeState:
 
 
 def apply_block(state: RuntimeState, block: Block) -> tuple[RuntimeState, BlockResult]:
+    current, receipts, gas = execute_transactions(state, block)
+    return end_block(current, block, receipts, gas)
+
+
+def execute_transactions(
+    state: RuntimeState, block: Block
+) -> tuple[RuntimeState, tuple[Receipt, ...], int]:
+    """B1-B2: the height, then each transaction in order; the state after them (its
+    ``block_fees`` the fees they paid), their receipts and the gas they spent."""
     if block.height != state.height + 1:
         raise RuntimeProtocolError("runtime.wrong_height", f"{block.height} after {state.height}")
     current = replace(state, height=block.height)
@@ -130,12 +139,21 @@ def apply_block(state: RuntimeState, block: Block) -> tuple[RuntimeState, BlockR
         if gas > state.config.block_gas_limit:
             raise RuntimeProtocolError("runtime.block_gas_limit", f"{gas} gas spent")
         receipts.append(receipt)
+    return current, tuple(receipts), gas
+
+
+def end_block(
+    current: RuntimeState, block: Block, receipts: tuple[Receipt, ...], gas: int
+) -> tuple[RuntimeState, BlockResult]:
+    """B3-B6 on the state :func:`execute_transactions` left: the block's rewards, slashes and
+    ``update_root``, then its result. A node whose rewards depend on the block's fees reads
+    them from that state's ``block_fees`` before it builds ``block.rewards``."""
     current = genesis.node_calls(current, block_end_calls(block))
     events = [event for receipt in receipts for event in receipt.events]
     result = BlockResult(
         current.root(),
         bloom(events),
-        tuple(receipts),
+        receipts,
         gas,
         tuple(tx_root_leaf(tx) for tx in block.transactions),
     )

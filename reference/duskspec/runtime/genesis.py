@@ -393,7 +393,8 @@ def _stake_entry(op: stake_contract.StakeOp) -> NativeFunction:
 
 def stake_reward(frame: NativeFrame, argument: bytes) -> bytes:
     """``reward(emission u64 ‖ u32 count ‖ (key 96 ‖ value u64)…)``: B3 / K7. The rewards may
-    not exceed the emission plus the block's fees; each goes to a stake; the rest is burnt.
+    not exceed the emission plus the block's fees; each goes to a key the stake contract holds
+    an entry for (a stake, or a reward alone, as the Dusk key's); the rest is burnt.
     Node only."""
     _node_only(frame)
     emission, rewards = _decode_rewards(argument)
@@ -403,8 +404,8 @@ def stake_reward(frame: NativeFrame, argument: bytes) -> bytes:
     if total > budget:
         raise _refuse("runtime.reward_exceeds_budget", f"{total} > {budget}")
     for key, value in rewards:
-        if state.stake(key).amount is None:
-            raise _refuse("runtime.reward_without_stake", "a reward goes to a stake")
+        if key not in state.stakes:
+            raise _refuse("runtime.reward_without_stake", "a reward goes to a stake entry")
         state = stake_contract.reward(state, key, value)
     frame.set_state(replace(state, burnt=state.burnt + budget - total))
     return b""

@@ -20,7 +20,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -393,15 +393,18 @@ def record_blocks(
     state: RuntimeState,
     blocks: Sequence[tuple[int, bytes, tuple[bytes, ...], bytes]],
     params: ConsensusParams,
+    settlements: Mapping[int, ledger.Settlement] | None = None,
 ) -> RuntimeState:
     """Rule 14.7: each final block ``(height, generator, payload, state root)`` in order, as
     the node applied it (:func:`duskspec.chain.execute_payload`, whose state root must be
     the final one the node recorded). A block of several transactions is recorded one
     transaction at a time (:func:`duskspec.runtime.block.execute`, as ``apply_block`` runs
-    them), then the block's end (rewards, emission); a block of one transaction is one
-    transition (its end is a stutter of the notes)."""
+    them), then the block's end (rewards, emission, slashes: ``settlements`` by height, the
+    voters and slashes each block carried, spec/node.md rule 11.3); a block of one transaction
+    is one transition (its end is a stutter of the notes)."""
     for height, generator, payload, root in blocks:
-        after, result = ledger.execute_payload(state, height, generator, payload, params)
+        paid = (settlements or {}).get(height) or ledger.Settlement()
+        after, result = ledger.execute_payload(state, height, generator, payload, params, paid)
         if result.state_root != root:
             raise LedgerTraceError(f"block {height} does not re-execute to its final root")
         transactions = [ledger.decode_entry(entry)[0] for entry in payload]
@@ -437,5 +440,6 @@ def simulation_trace(
     blocks = [
         (r.height, bytes(generators[r.hash]), r.payload, r.state_root) for r in node.chain.final
     ]
-    record_blocks(recorder, state, blocks, params)
+    settlements = {r.height: r.settlement for r in node.chain.final if r.settlement is not None}
+    record_blocks(recorder, state, blocks, params, settlements)
     return write_ledger_trace(recorder, folder), recorder
