@@ -17,7 +17,7 @@ from duskspec.consensus.wire import AcceptedBlock
 from duskspec.errors import ProtocolError
 from duskspec.node import Behaviour, NodeContext, ProvisionerNode, begin_round, on_message
 from duskspec.runtime.block import encode_transaction
-from duskspec.runtime.state import RuntimeConfig, genesis
+from duskspec.runtime.state import RuntimeConfig, StakeData, commit, genesis
 from duskspec.runtime.transactions import MoonlightTx, sign_moonlight
 from support.lockstep import TINY, Lockstep
 
@@ -116,6 +116,9 @@ def test_an_announced_block_with_a_wrong_state_root_is_dropped(
     accounts[bytes(96)] = 1
     stakes = {key: data.amount.value for key, data in base.stakes.items() if data.amount}
     other = genesis(RuntimeConfig(), accounts=accounts, stakes=stakes)
+    # the Dusk key's stake entry, which its reward share is credited to (spec/node.md 11.1)
+    dusk = {bytes(TINY.emergency_key): StakeData()}
+    other = commit(dataclasses.replace(other, stakes={**other.stakes, **dusk}))
     ctx = NodeContext(TINY, net.provisioners, SignatureVerifier())
     node = ProvisionerNode(
         None, Behaviour.HONEST, net.tip, chain=ledger.genesis_chain(net.tip.hash, other)

@@ -40,7 +40,7 @@ from duskspec.runtime import block as rt
 from duskspec.runtime import genesis as executor
 from duskspec.runtime import transactions
 from duskspec.runtime.abstraction import abstract, is_ledger_step
-from duskspec.runtime.state import RuntimeState, commit, genesis
+from duskspec.runtime.state import RuntimeState, StakeData, commit, genesis
 from duskspec.tla import ledger_trace
 from duskspec.tla.behaviours import Behaviour
 from duskspec.tla.ledger_trace import LedgerRecorder
@@ -73,6 +73,9 @@ def _genesis(behaviour: Behaviour) -> tuple[NodeRun, int]:
     replay, first_spend = tlc_replay._genesis(behaviour)
     notes = replay.state.notes
     state = genesis(phoenix_world().config, {bytes(ALICE): 10**12}, notes, STAKES)
+    # the Dusk key's stake entry, which its reward share is credited to (spec/node.md 11.1)
+    dusk = {bytes(PARAMS.emergency_key): StakeData()}
+    state = commit(replace(state, stakes={**state.stakes, **dusk}))
     replay = replace(replay, state=state)
     recorder = ledger_trace.start(state, tlc_replay.SECRET_KEYS, NAMES, len(notes))
     return NodeRun(replay, recorder), first_spend
