@@ -628,12 +628,7 @@ def on_accepted(
         r.gas_spent * tx.gas_price for r, tx in zip(result.receipts, _txs(block), strict=True)
     )
     paid = block_settlement(block, parent, params)
-    rewards = sum(
-        value
-        for _, value in reward_list(
-            block.header.height, fees, bytes(block.header.generator), paid.voters, params
-        )
-    )
+    rewards = sum(value for _, value in runtime_block(block, parent, fees, params).rewards)
     log = (
         block.header.height,
         len(block.payload),
