@@ -60,13 +60,15 @@ ASKED_MAX = 2048
 Outputs = tuple[Any, ...]
 
 
+@lru_cache(maxsize=65536)
 def sim_ip(index: int) -> bytes:
     """The IPv4 address of simulated node ``index`` (10.0.0.0/8)."""
     return bytes((10, (index >> 16) & 0xFF, (index >> 8) & 0xFF, index & 0xFF))
 
 
+@lru_cache(maxsize=65536)
 def sim_index(ip: bytes) -> int:
-    """Inverse of :func:`sim_ip`."""
+    """Inverse of :func:`sim_ip` (an address outside 10.0.0.0/8 raises, and is not cached)."""
     if len(ip) != 4 or ip[0] != 10:
         raise NetworkError("network.unknown_address", f"{ip.hex()} is not a simulated node")
     return int.from_bytes(ip[1:], "big")
@@ -125,8 +127,13 @@ def _nonce(node_id: bytes, bits: int) -> Nonce:
 
 
 @lru_cache(maxsize=65536)
-def _valid_identity(ip: bytes, port: int, node_id: bytes, nonce: bytes) -> bool:
-    return compute_id(ip, port) == node_id and verify_nonce(node_id, nonce)
+def _verified_peer(ip: bytes, port: int, node_id: NodeId, nonce: bytes) -> PeerInfo | None:
+    """The peer at ``(ip, port)`` if ``node_id`` is derived from that address and ``nonce``
+    is valid for it (rule N3.4), else ``None``. Memoized: every packet of a known sender
+    carries the same four values."""
+    if compute_id(ip, port) == node_id and verify_nonce(node_id, nonce):
+        return PeerInfo(ip, port, node_id)
+    return None
 
 
 def version_matches(version: Version, required: Version = PROTOCOL_VERSION) -> bool:
@@ -173,11 +180,12 @@ def check_header(state: KadcastNode, message: Message, source_ip: bytes) -> Peer
     header = message.header
     if header.network_id != state.header.network_id:
         raise NetworkError("network.wrong_network", f"network id {header.network_id}")
-    if not _valid_identity(source_ip, header.sender_port, header.node_id, header.nonce):
+    peer = _verified_peer(source_ip, header.sender_port, header.node_id, header.nonce)
+    if peer is None:
         raise NetworkError("network.id_mismatch", "id not derived from the source address")
     if not isinstance(message, Broadcast) and not version_matches(message.version):
         raise NetworkError("network.version_mismatch", f"version {message.version}")
-    return PeerInfo(source_ip, header.sender_port, header.node_id)
+    return peer
 
 
 def receive(state: KadcastNode, event: sim.Receive) -> tuple[KadcastNode, Outputs]:
@@ -185,11 +193,11 @@ def receive(state: KadcastNode, event: sim.Receive) -> tuple[KadcastNode, Output
     message: Message = event.payload
     peer = check_header(state, message, sim_ip(event.source))
     state, pings = handle_peer(state, message, peer, event.now)
-    if isinstance(message, Broadcast):
+    if type(message) is Broadcast:
         state, outputs = receive_broadcast(state, message, event.hops, event.now)
     else:
         state, outputs = handle_request(state, message, peer, event.now)
-    return state, pings + outputs
+    return state, pings + outputs if pings else outputs
 
 
 def handle_peer(
@@ -198,7 +206,7 @@ def handle_peer(
     """Rule N4.9: a non-broadcast message inserts or refreshes its sender; a broadcast
     refreshes a known sender and PINGs an unknown one; a flagged LRU entry is PINGed."""
     params = state.params
-    if not isinstance(message, Broadcast):
+    if type(message) is not Broadcast:
         table, result = rt.insert(state.table, peer, now, params)
     else:
         known = rt.refresh_known(state.table, peer, now, params)
@@ -329,13 +337,14 @@ def receive_broadcast(
 def _delegate(
     state: KadcastNode, targets: Sequence[Any], frame: bytes, message_id: bytes, hops: int
 ) -> Outputs:
+    size = encoded_size(Broadcast(state.header, 0, frame))  # the same at every height
     by_height: dict[int, Broadcast] = {}
     sends = []
-    for target in targets:
-        message = by_height.get(target.height)
+    for peer, height in targets:
+        message = by_height.get(height)
         if message is None:
-            message = by_height[target.height] = Broadcast(state.header, target.height, frame)
-        sends.append(_send(target.peer.ip, message, message_id, hops))
+            message = by_height[height] = Broadcast(state.header, height, frame)
+        sends.append(sim.Send(sim_index(peer.ip), message, size, message_id, hops))
     return tuple(sends)
 
 

@@ -9,8 +9,9 @@ integer microseconds given by the caller; nothing here reads a clock.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from duskspec.errors import NetworkError
 from duskspec.network.kadcast.distance import bucket_height, id_int
@@ -19,8 +20,12 @@ from duskspec.network.kadcast.params import BUCKET_COUNT, KadcastParams
 from duskspec.network.kadcast.wire import PeerInfo
 
 
-@dataclass(frozen=True)
-class TableEntry:
+class TableEntry(NamedTuple):
+    """One peer of a bucket. Tables, buckets and entries are tuples: immutable values, so
+    a table a caller holds never changes; every update builds the few tuples it changes
+    and shares the rest (the hot path builds them with ``tuple.__new__``, skipping the
+    keyword machinery of a constructor call)."""
+
     peer: PeerInfo
     #: Virtual time the peer was last heard from.
     seen_at: int
@@ -28,8 +33,7 @@ class TableEntry:
     evict_requested_at: int | None = None
 
 
-@dataclass(frozen=True)
-class Bucket:
+class Bucket(NamedTuple):
     #: Front = least recently seen; back = most recently seen.
     entries: tuple[TableEntry, ...] = ()
     pending: TableEntry | None = None
@@ -38,8 +42,7 @@ class Bucket:
 EMPTY_BUCKET = Bucket()
 
 
-@dataclass(frozen=True)
-class RoutingTable:
+class RoutingTable(NamedTuple):
     root: NodeId
     #: One bucket per height, index = height.
     buckets: tuple[Bucket, ...] = (EMPTY_BUCKET,) * BUCKET_COUNT
@@ -60,6 +63,11 @@ class InsertResult:
     ping: PeerInfo | None = None
 
 
+#: The results without a PING, shared (they are immutable).
+UPDATED = InsertResult(InsertOutcome.UPDATED)
+NO_ACTION = InsertResult(InsertOutcome.NO_ACTION)
+
+
 def is_alive(entry: TableEntry, now: int, params: KadcastParams) -> bool:
     """Rule N4.1: an entry is alive while it was seen less than ``node_ttl`` ago."""
     return now - entry.seen_at < params.node_ttl_us
@@ -70,7 +78,7 @@ def is_alive(entry: TableEntry, now: int, params: KadcastParams) -> bool:
 
 def _position(bucket: Bucket, node_id: bytes) -> int | None:
     for index, entry in enumerate(bucket.entries):
-        if entry.peer.node_id == node_id:
+        if entry[0].node_id == node_id:  # entry.peer.node_id; a field by index is faster
             return index
     return None
 
@@ -80,9 +88,23 @@ def _refresh_entry(bucket: Bucket, node_id: bytes, now: int) -> Bucket | None:
     index = _position(bucket, node_id)
     if index is None:
         return None
-    entry = TableEntry(bucket.entries[index].peer, now)
-    rest = bucket.entries[:index] + bucket.entries[index + 1 :]
-    return Bucket((*rest, entry), bucket.pending)
+    entries = bucket.entries
+    entry = _new_entry(entries[index].peer, now)
+    if index == len(entries) - 1:
+        moved = (*entries[:index], entry)
+    else:
+        moved = (*entries[:index], *entries[index + 1 :], entry)
+    return _new_bucket(moved, bucket.pending)
+
+
+def _new_entry(peer: PeerInfo, now: int) -> TableEntry:
+    """``TableEntry(peer, now)`` without the constructor's argument handling."""
+    return tuple.__new__(TableEntry, (peer, now, None))
+
+
+def _new_bucket(entries: tuple[TableEntry, ...], pending: TableEntry | None) -> Bucket:
+    """``Bucket(entries, pending)`` without the constructor's argument handling."""
+    return tuple.__new__(Bucket, (entries, pending))
 
 
 def _insert_pending(bucket: Bucket, now: int, params: KadcastParams) -> Bucket:
@@ -106,13 +128,15 @@ def _try_perform_eviction(bucket: Bucket, now: int, params: KadcastParams) -> Bu
         return _insert_pending(Bucket(bucket.entries[1:], bucket.pending), now, params)
     if is_alive(front, now, params):
         return bucket
-    flagged = replace(front, evict_requested_at=now)
+    flagged = tuple.__new__(TableEntry, (front.peer, front.seen_at, now))
     return Bucket((flagged, *bucket.entries[1:]), bucket.pending)
 
 
 def _flagged_front(bucket: Bucket) -> TableEntry | None:
-    front = bucket.entries[0] if bucket.entries else None
-    return front if front is not None and front.evict_requested_at is not None else None
+    entries = bucket.entries
+    if entries and entries[0].evict_requested_at is not None:
+        return entries[0]
+    return None
 
 
 def _newly_flagged(before: Bucket, after: Bucket) -> PeerInfo | None:
@@ -158,9 +182,13 @@ def bucket_refresh(
     """Rule N4.6: refresh a known entry only (``Bucket::refresh``); unknown: no action."""
     refreshed = _refresh_entry(bucket, peer.node_id, now)
     if refreshed is None:
-        return bucket, InsertResult(InsertOutcome.NO_ACTION)
+        return bucket, NO_ACTION
     updated = _try_perform_eviction(refreshed, now, params)
-    return updated, InsertResult(InsertOutcome.UPDATED, _newly_flagged(bucket, updated))
+    return updated, _updated(_newly_flagged(bucket, updated))
+
+
+def _updated(ping: PeerInfo | None) -> InsertResult:
+    return UPDATED if ping is None else InsertResult(InsertOutcome.UPDATED, ping)
 
 
 # --- the table ----------------------------------------------------------------------------
@@ -175,9 +203,10 @@ def height_of(table: RoutingTable, node_id: bytes) -> int:
 
 
 def _with_bucket(table: RoutingTable, height: int, bucket: Bucket) -> RoutingTable:
+    """A new table: ``table`` with bucket ``height`` replaced; the other buckets shared."""
     buckets = list(table.buckets)
     buckets[height] = bucket
-    return RoutingTable(table.root, tuple(buckets))
+    return tuple.__new__(RoutingTable, (table.root, tuple(buckets)))
 
 
 def insert(
@@ -228,10 +257,14 @@ def refresh_known(
     """:func:`refresh` for a peer the table holds; ``None`` (and nothing done) for one it
     does not hold or for the root. ``has_peer`` then ``refresh`` in one bucket lookup."""
     height = bucket_height(table.root, peer.node_id)
-    if height is None or _position(table.buckets[height], peer.node_id) is None:
+    if height is None:
         return None
-    bucket, result = bucket_refresh(table.buckets[height], peer, now, params)
-    return _with_bucket(table, height, bucket), result
+    bucket = table.buckets[height]
+    refreshed = _refresh_entry(bucket, peer.node_id, now)
+    if refreshed is None:
+        return None
+    updated = _try_perform_eviction(refreshed, now, params)
+    return _with_bucket(table, height, updated), _updated(_newly_flagged(bucket, updated))
 
 
 def has_peer(table: RoutingTable, node_id: bytes) -> bool:
