@@ -103,12 +103,20 @@ def test_refresh_known_agrees_with_the_rule_n4_6_refresh() -> None:
     rng = random.Random(4)
     peers = [n.peer for n in nodes()]
     table = rt.RoutingTable(peers[0].node_id)
-    hits = 0
-    for i in range(3000):
-        now = i * SECOND_US // 4
+    hits = pinged = 0
+    now = 0
+    for _ in range(3000):
+        now += rng.randrange(3 * SECOND_US)  # entries die (30 s) and flags expire (5 s)
         peer = peers[rng.randrange(1, PEERS)]
-        if rng.random() < 0.3:
+        roll = rng.random()
+        if roll < 0.3:
             table, _ = rt.insert(table, peer, now, TINY)
+            continue
+        if roll < 0.33:
+            table = rt.remove_peer(table, peer.node_id, now, TINY)
+            continue
+        if roll < 0.34:
+            table = rt.remove_idle(table, now, TINY)
             continue
         fast = rt.refresh_known(table, peer, now, TINY)
         slow_table, slow_result = rt.refresh(table, peer, now, TINY)
@@ -116,6 +124,8 @@ def test_refresh_known_agrees_with_the_rule_n4_6_refresh() -> None:
             assert slow_result.outcome is rt.InsertOutcome.NO_ACTION and slow_table == table
             continue
         hits += 1
+        pinged += slow_result.ping is not None
         assert fast == (slow_table, slow_result)
+        assert fast == rt.insert(table, peer, now, TINY)  # insert of a known peer
         table = fast[0]
-    assert hits > 500
+    assert hits > 500 and pinged > 20

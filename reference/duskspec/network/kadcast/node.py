@@ -152,6 +152,15 @@ def evolve(state: KadcastNode, **changes: Any) -> KadcastNode:
     return updated
 
 
+def _with_table(state: KadcastNode, table: rt.RoutingTable) -> KadcastNode:
+    """:func:`evolve` with a new ``table`` only (the per-packet path)."""
+    updated = object.__new__(KadcastNode)
+    fields = updated.__dict__
+    fields.update(state.__dict__)
+    fields["table"] = table
+    return updated
+
+
 def _send(peer_ip: bytes, message: Message, msg_id: bytes | None = None, hops: int = 1) -> sim.Send:
     return sim.Send(sim_index(peer_ip), message, encoded_size(message), msg_id, hops)
 
@@ -206,15 +215,17 @@ def handle_peer(
     """Rule N4.9: a non-broadcast message inserts or refreshes its sender; a broadcast
     refreshes a known sender and PINGs an unknown one; a flagged LRU entry is PINGed."""
     params = state.params
-    if type(message) is not Broadcast:
+    known = rt.refresh_known(state.table, peer, now, params)  # insert of a known peer too
+    if known is not None:
+        table, result = known
+    elif type(message) is not Broadcast:
         table, result = rt.insert(state.table, peer, now, params)
     else:
-        known = rt.refresh_known(state.table, peer, now, params)
-        if known is None:
-            return state, (_send(peer.ip, Ping(state.header, state.version)),)
-        table, result = known
+        return state, (_send(peer.ip, Ping(state.header, state.version)),)
     pings = (_send(result.ping.ip, Ping(state.header, state.version)),) if result.ping else ()
-    return evolve(state, table=table), pings
+    if table is state.table:
+        return state, pings
+    return _with_table(state, table), pings
 
 
 def handle_request(

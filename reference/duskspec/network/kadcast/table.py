@@ -16,7 +16,7 @@ from typing import NamedTuple
 from duskspec.errors import NetworkError
 from duskspec.network.kadcast.distance import bucket_height, id_int
 from duskspec.network.kadcast.ids import NodeId
-from duskspec.network.kadcast.params import BUCKET_COUNT, KadcastParams
+from duskspec.network.kadcast.params import BUCKET_COUNT, ID_LEN, KadcastParams
 from duskspec.network.kadcast.wire import PeerInfo
 
 
@@ -66,6 +66,8 @@ class InsertResult:
 #: The results without a PING, shared (they are immutable).
 UPDATED = InsertResult(InsertOutcome.UPDATED)
 NO_ACTION = InsertResult(InsertOutcome.NO_ACTION)
+INSERTED = InsertResult(InsertOutcome.INSERTED)
+FULL = InsertResult(InsertOutcome.FULL)
 
 
 def is_alive(entry: TableEntry, now: int, params: KadcastParams) -> bool:
@@ -160,18 +162,19 @@ def bucket_insert(
     refreshed = _refresh_entry(bucket, peer.node_id, now)
     if refreshed is not None:
         updated = _try_perform_eviction(refreshed, now, params)
-        return updated, InsertResult(InsertOutcome.UPDATED, _newly_flagged(bucket, updated))
+        return updated, _updated(_newly_flagged(bucket, updated))
     checked = _try_perform_eviction(bucket, now, params)
-    promoted = _refresh_entry(checked, peer.node_id, now)
+    # Only an eviction that changed the bucket can have let this peer in from pending.
+    promoted = _refresh_entry(checked, peer.node_id, now) if checked is not bucket else None
     if promoted is not None:
         # The eviction just let this very peer in from pending: it is now known (Dusk would
         # try to add it a second time).
-        return promoted, InsertResult(InsertOutcome.UPDATED, _newly_flagged(bucket, promoted))
+        return promoted, _updated(_newly_flagged(bucket, promoted))
     if len(checked.entries) < params.k:
         inserted = Bucket((*checked.entries, TableEntry(peer, now)), checked.pending)
-        return inserted, InsertResult(InsertOutcome.INSERTED)
+        return inserted, INSERTED
     if is_alive(checked.entries[0], now, params):
-        return checked, InsertResult(InsertOutcome.FULL)
+        return checked, FULL
     waiting = Bucket(checked.entries, TableEntry(peer, now))
     return waiting, InsertResult(InsertOutcome.PENDING, _newly_flagged(bucket, waiting))
 
@@ -214,7 +217,10 @@ def insert(
 ) -> tuple[RoutingTable, InsertResult]:
     """Rule N4.2: insert or refresh ``peer`` in its bucket (``Tree::insert``)."""
     height = height_of(table, peer.node_id)
-    bucket, result = bucket_insert(table.buckets[height], peer, now, params)
+    before = table.buckets[height]
+    bucket, result = bucket_insert(before, peer, now, params)
+    if bucket is before:  # unchanged (e.g. a full bucket refused the peer): same table
+        return table, result
     return _with_bucket(table, height, bucket), result
 
 
@@ -254,17 +260,34 @@ def remove_peer(
 def refresh_known(
     table: RoutingTable, peer: PeerInfo, now: int, params: KadcastParams
 ) -> tuple[RoutingTable, InsertResult] | None:
-    """:func:`refresh` for a peer the table holds; ``None`` (and nothing done) for one it
-    does not hold or for the root. ``has_peer`` then ``refresh`` in one bucket lookup."""
-    height = bucket_height(table.root, peer.node_id)
-    if height is None:
+    """:func:`refresh` (and :func:`insert`) for a peer the table holds; ``None`` (and
+    nothing done) for one it does not hold or for the root. The per-packet path (spec
+    N14.2): ``has_peer`` then ``refresh`` in one bucket lookup, the steps of
+    :func:`_refresh_entry` and :func:`_with_bucket` written out, each value built with
+    ``tuple.__new__``; ``tests/network/test_kadcast_purity.py`` checks it gives what
+    :func:`refresh` gives."""
+    node_id = peer.node_id
+    if len(node_id) != ID_LEN or len(table.root) != ID_LEN:
+        bucket_height(table.root, node_id)  # raises network.bad_id_length
+    distance = int.from_bytes(table.root, "little") ^ int.from_bytes(node_id, "little")
+    if not distance:
         return None
-    bucket = table.buckets[height]
-    refreshed = _refresh_entry(bucket, peer.node_id, now)
-    if refreshed is None:
+    height = distance.bit_length() - 1
+    buckets = table.buckets
+    bucket = buckets[height]
+    entries = bucket.entries
+    for index, entry in enumerate(entries):
+        if entry[0].node_id == node_id:
+            break
+    else:
         return None
-    updated = _try_perform_eviction(refreshed, now, params)
-    return _with_bucket(table, height, updated), _updated(_newly_flagged(bucket, updated))
+    fresh = tuple.__new__(TableEntry, (entry[0], now, None))
+    moved = (*entries[:index], *entries[index + 1 :], fresh)
+    updated = _try_perform_eviction(tuple.__new__(Bucket, (moved, bucket.pending)), now, params)
+    spliced = list(buckets)
+    spliced[height] = updated
+    table = tuple.__new__(RoutingTable, (table.root, tuple(spliced)))
+    return table, _updated(_newly_flagged(bucket, updated))
 
 
 def has_peer(table: RoutingTable, node_id: bytes) -> bool:
