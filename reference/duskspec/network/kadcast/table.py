@@ -275,13 +275,11 @@ def refresh_known(
     height = distance.bit_length() - 1
     buckets = table.buckets
     bucket = buckets[height]
-    entries = bucket.entries
-    for index, entry in enumerate(entries):
-        if entry[0].node_id == node_id:
-            break
-    else:
+    index = _position(bucket, node_id)
+    if index is None:
         return None
-    fresh = tuple.__new__(TableEntry, (entry[0], now, None))
+    entries = bucket.entries
+    fresh = tuple.__new__(TableEntry, (entries[index].peer, now, None))
     moved = (*entries[:index], *entries[index + 1 :], fresh)
     updated = _try_perform_eviction(tuple.__new__(Bucket, (moved, bucket.pending)), now, params)
     spliced = list(buckets)
