@@ -80,7 +80,7 @@ def is_alive(entry: TableEntry, now: int, params: KadcastParams) -> bool:
 
 def _position(bucket: Bucket, node_id: bytes) -> int | None:
     for index, entry in enumerate(bucket.entries):
-        if entry[0].node_id == node_id:  # entry.peer.node_id; a field by index is faster
+        if entry[0][2] == node_id:  # entry.peer.node_id, read by index: the per-packet path
             return index
     return None
 
