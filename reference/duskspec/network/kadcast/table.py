@@ -8,7 +8,7 @@ integer microseconds given by the caller; nothing here reads a clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import NamedTuple
@@ -42,10 +42,34 @@ class Bucket(NamedTuple):
 EMPTY_BUCKET = Bucket()
 
 
+#: Buckets per group: a table holds its 128 buckets as 16 groups of 8, so an update
+#: rebuilds one group of 8 and the tuple of 16 groups instead of 128 references.
+GROUP = 8
+EMPTY_GROUPS = ((EMPTY_BUCKET,) * GROUP,) * (BUCKET_COUNT // GROUP)
+
+
 class RoutingTable(NamedTuple):
     root: NodeId
-    #: One bucket per height, index = height.
-    buckets: tuple[Bucket, ...] = (EMPTY_BUCKET,) * BUCKET_COUNT
+    #: Bucket ``h`` is ``groups[h // GROUP][h % GROUP]``; read it with :func:`bucket_at`.
+    groups: tuple[tuple[Bucket, ...], ...] = EMPTY_GROUPS
+
+    @property
+    def buckets(self) -> tuple[Bucket, ...]:
+        """One bucket per height, index = height."""
+        return tuple(bucket for group in self.groups for bucket in group)
+
+
+def table_of(root: NodeId, buckets: Sequence[Bucket]) -> RoutingTable:
+    """The table rooted at ``root`` holding ``buckets`` (one per height, 128 of them)."""
+    if len(buckets) != BUCKET_COUNT:
+        raise NetworkError("network.bad_table", f"a table has {BUCKET_COUNT} buckets")
+    groups = tuple(tuple(buckets[g : g + GROUP]) for g in range(0, BUCKET_COUNT, GROUP))
+    return RoutingTable(root, groups)
+
+
+def bucket_at(table: RoutingTable, height: int) -> Bucket:
+    """The bucket at ``height``."""
+    return table.groups[height >> 3][height & 7]
 
 
 class InsertOutcome(Enum):
@@ -207,9 +231,13 @@ def height_of(table: RoutingTable, node_id: bytes) -> int:
 
 def _with_bucket(table: RoutingTable, height: int, bucket: Bucket) -> RoutingTable:
     """A new table: ``table`` with bucket ``height`` replaced; the other buckets shared."""
-    buckets = list(table.buckets)
-    buckets[height] = bucket
-    return tuple.__new__(RoutingTable, (table.root, tuple(buckets)))
+    groups = table.groups
+    index = height >> 3
+    group = list(groups[index])
+    group[height & 7] = bucket
+    spliced = list(groups)
+    spliced[index] = tuple(group)
+    return tuple.__new__(RoutingTable, (table.root, tuple(spliced)))
 
 
 def insert(
@@ -217,7 +245,7 @@ def insert(
 ) -> tuple[RoutingTable, InsertResult]:
     """Rule N4.2: insert or refresh ``peer`` in its bucket (``Tree::insert``)."""
     height = height_of(table, peer.node_id)
-    before = table.buckets[height]
+    before = bucket_at(table, height)
     bucket, result = bucket_insert(before, peer, now, params)
     if bucket is before:  # unchanged (e.g. a full bucket refused the peer): same table
         return table, result
@@ -229,7 +257,7 @@ def refresh(
 ) -> tuple[RoutingTable, InsertResult]:
     """Rule N4.6: refresh ``peer`` if the table holds it (``Tree::refresh``)."""
     height = height_of(table, peer.node_id)
-    bucket, result = bucket_refresh(table.buckets[height], peer, now, params)
+    bucket, result = bucket_refresh(bucket_at(table, height), peer, now, params)
     return _with_bucket(table, height, bucket), result
 
 
@@ -241,7 +269,7 @@ def remove_idle(table: RoutingTable, now: int, params: KadcastParams) -> Routing
         )
         for b in table.buckets
     )
-    return RoutingTable(table.root, buckets)
+    return table_of(table.root, buckets)
 
 
 def remove_peer(
@@ -250,7 +278,7 @@ def remove_peer(
     """Rule N4.7: remove ``node_id`` (Dusk: a blocked source); an alive pending entry of that
     bucket takes the free slot (``Bucket::remove_id``)."""
     height = height_of(table, node_id)
-    bucket = table.buckets[height]
+    bucket = bucket_at(table, height)
     kept = tuple(e for e in bucket.entries if e.peer.node_id != node_id)
     if len(kept) == len(bucket.entries):
         return table
@@ -273,8 +301,7 @@ def refresh_known(
     if not distance:
         return None
     height = distance.bit_length() - 1
-    buckets = table.buckets
-    bucket = buckets[height]
+    bucket = bucket_at(table, height)
     index = _position(bucket, node_id)
     if index is None:
         return None
@@ -282,15 +309,12 @@ def refresh_known(
     fresh = tuple.__new__(TableEntry, (entries[index].peer, now, None))
     moved = (*entries[:index], *entries[index + 1 :], fresh)
     updated = _try_perform_eviction(tuple.__new__(Bucket, (moved, bucket.pending)), now, params)
-    spliced = list(buckets)
-    spliced[height] = updated
-    table = tuple.__new__(RoutingTable, (table.root, tuple(spliced)))
-    return table, _updated(_newly_flagged(bucket, updated))
+    return _with_bucket(table, height, updated), _updated(_newly_flagged(bucket, updated))
 
 
 def has_peer(table: RoutingTable, node_id: bytes) -> bool:
     height = bucket_height(table.root, node_id)
-    return height is not None and _position(table.buckets[height], node_id) is not None
+    return height is not None and _position(bucket_at(table, height), node_id) is not None
 
 
 def has_room_for_new(table: RoutingTable, node_id: bytes, params: KadcastParams) -> bool:
@@ -298,12 +322,12 @@ def has_room_for_new(table: RoutingTable, node_id: bytes, params: KadcastParams)
     height = bucket_height(table.root, node_id)
     if height is None:
         return False
-    bucket = table.buckets[height]
+    bucket = bucket_at(table, height)
     return len(bucket.entries) < params.k and _position(bucket, node_id) is None
 
 
 def is_bucket_full(table: RoutingTable, height: int, params: KadcastParams) -> bool:
-    return len(table.buckets[height].entries) >= params.k
+    return len(bucket_at(table, height).entries) >= params.k
 
 
 def entries(table: RoutingTable) -> Iterator[TableEntry]:
