@@ -13,12 +13,13 @@ from typing import Any
 
 import pytest
 
+from duskspec.errors import NetworkError
 from duskspec.network import scenario, sim
 from duskspec.network.kadcast import broadcast as bc
+from duskspec.network.kadcast import lookup, wire
 from duskspec.network.kadcast import node as kn
 from duskspec.network.kadcast import table as rt
-from duskspec.network.kadcast import wire
-from duskspec.network.kadcast.ids import NodeId
+from duskspec.network.kadcast.ids import NodeId, compute_id
 from duskspec.network.kadcast.params import MAINNET, SECOND_US
 
 
@@ -46,6 +47,14 @@ def forged_peers(count: int, salt: int) -> tuple[wire.PeerInfo, ...]:
         wire.PeerInfo(bytes((10, 200, salt, i)), 9000, NodeId(bytes((i, salt)) * 8))
         for i in range(count)
     )
+
+
+def derived_peers(count: int, salt: int) -> tuple[wire.PeerInfo, ...]:
+    """Addresses no simulated node owns (10.201.x.y), each with the id its address gives
+    (rule N1.1): forged peers that pass the id check of rule N14.1."""
+    salt &= 0xFF
+    ips = [bytes((10, 201, salt, i)) for i in range(count)]
+    return tuple(wire.PeerInfo(ip, 9000, compute_id(ip, 9000)) for ip in ips)
 
 
 def test_seen_cache_is_bounded_under_a_flood_of_distinct_frames() -> None:
@@ -94,7 +103,7 @@ def test_unsolicited_nodes_replies_send_nothing() -> None:
 def test_a_solicited_reply_is_used_once_and_capped_at_2k_peers() -> None:
     state = kn.requested(filled(0, range(1, 10)), [kn.sim_ip(50)], 0)
     liar = kn.new_node(50)
-    nodes = wire.Nodes(liar.header, wire.PROTOCOL_VERSION, forged_peers(200, 1))
+    nodes = wire.Nodes(liar.header, wire.PROTOCOL_VERSION, derived_peers(200, 1))
     state, out = receive(state, 1_000, 50, nodes)
     finds = [o for o in out if isinstance(o.payload, wire.FindNodes)]
     assert 0 < len(finds) <= MAINNET.max_nodes_per_reply
@@ -110,13 +119,12 @@ def test_request_table_and_asked_set_are_bounded() -> None:
     state = kn.requested(state, [bytes((10, 1, i >> 8, i & 0xFF)) for i in range(3000)], 0)
     assert len(state.requests) == kn.REQUESTS_MAX
     assert bytes((10, 1, 2999 >> 8, 2999 & 0xFF)) in state.requests  # the newest kept
-    many = tuple(
-        wire.PeerInfo(kn.sim_ip(i), 9000, NodeId(i.to_bytes(16, "little"))) for i in range(1, 3000)
-    )
+    ips = [kn.sim_ip(i) for i in range(1, 3000)]
+    many = tuple(wire.PeerInfo(ip, 9000, compute_id(ip, 9000)) for ip in ips)
     asked = state
     for start in range(0, len(many), 40):
         asked, _ = kn.discover(asked, many[start : start + 40], 0)
-    assert len(asked.asked) <= kn.ASKED_MAX
+    assert len(asked.asked) == kn.ASKED_MAX  # reached, not exceeded
 
 
 def test_pings_get_one_pong_each_and_the_table_stays_bounded() -> None:
@@ -141,7 +149,7 @@ def test_a_send_to_an_address_the_simulator_does_not_own_is_rejected() -> None:
     nodes = [kn.new_node(i) for i in range(3)]
     nodes[0] = kn.requested(nodes[0], [kn.sim_ip(1)], 0)
     simulator = sim.Simulator(sim.NetworkConfig(seed=1), overlay=(kn.kadcast_machine, nodes))
-    reply = wire.Nodes(nodes[1].header, wire.PROTOCOL_VERSION, forged_peers(3, 7))
+    reply = wire.Nodes(nodes[1].header, wire.PROTOCOL_VERSION, derived_peers(3, 7))
     simulator._push(1_000, sim._ARRIVAL, 0, 1, sim.OVERLAY, reply, 100, None, 1)
     simulator.run(until=2_000)
     assert simulator.totals.rejected == 1
@@ -226,3 +234,56 @@ def test_sixty_minutes_of_attack_keep_state_bounded_and_replies_constant() -> No
     # No NODES reply of the attacker made anyone send a FIND_NODES to a forged address: the
     # only rejected events would be sends to 10.200.x.y.
     assert attacked.totals.rejected == 0
+
+
+# --- peers named in a NODES reply (rule N14.1) ---------------------------------------------
+
+
+def solicited_reply(peers: tuple[wire.PeerInfo, ...]) -> tuple[kn.KadcastNode, Any]:
+    state = kn.requested(filled(0, range(1, 5)), [kn.sim_ip(50)], 0)
+    reply = wire.Nodes(kn.new_node(50).header, wire.PROTOCOL_VERSION, peers)
+    return receive(state, 1_000, 50, reply)
+
+
+def find_nodes_to(outputs: Any) -> list[int]:
+    return [o.dest for o in outputs if isinstance(o.payload, wire.FindNodes)]
+
+
+def test_named_peers_with_forged_ids_are_not_contacted() -> None:
+    _, out = solicited_reply(forged_peers(40, 3))
+    assert find_nodes_to(out) == []
+    _, out = solicited_reply(derived_peers(40, 3))
+    assert len(find_nodes_to(out)) == 40
+
+
+def test_one_address_under_many_forged_ids_gets_at_most_one_packet() -> None:
+    """The counterexample N14.1 closes: Dusk's filter (not itself, unknown, bucket not
+    full) would send one FIND_NODES per forged id to the same victim address."""
+    victim = kn.sim_ip(60)
+    aliases = tuple(wire.PeerInfo(victim, 9000, NodeId(bytes((i, 7)) * 8)) for i in range(30))
+    honest = wire.PeerInfo(victim, 9000, compute_id(victim, 9000))
+    state = kn.requested(filled(0, range(1, 5)), [kn.sim_ip(50)], 0)
+    dusk_filter = [p for p in aliases if rt.has_room_for_new(state.table, p.node_id, MAINNET)]
+    assert len(dusk_filter) == 30
+    state, out = solicited_reply((*aliases, honest))
+    assert find_nodes_to(out) == [60]
+    assert lookup.id_matches_address(honest) and not lookup.id_matches_address(aliases[0])
+
+
+def test_a_named_peer_enters_the_table_only_by_its_own_verified_message() -> None:
+    named = derived_peers(1, 9)[0]
+    state, out = solicited_reply((named,))
+    assert len(find_nodes_to(out)) == 1
+    assert not rt.has_peer(state.table, named.node_id)  # contacted, not trusted
+    # Someone else claiming the named peer's id is refused (rule N3.4), state untouched.
+    impostor = kn.new_node(50).header
+    forged_header = wire.Header(named.node_id, impostor.nonce, 9000, impostor.network_id)
+    with pytest.raises(NetworkError) as exc:
+        receive(state, 2_000, 50, wire.Ping(forged_header, wire.PROTOCOL_VERSION))
+    assert exc.value.code == "network.id_mismatch"
+    # The real simulated node 7 answering from its own address is inserted.
+    real = kn.new_node(7)
+    state, _ = solicited_reply((real.peer,))
+    assert not rt.has_peer(state.table, real.header.node_id)
+    state, _ = receive(state, 3_000, 7, wire.Nodes(real.header, wire.PROTOCOL_VERSION, ()))
+    assert rt.has_peer(state.table, real.header.node_id)

@@ -14,7 +14,7 @@ Which beta entries of a bucket are chosen is a pure function of an explicit seed
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from duskspec.crypto.hashes import blake2s_256
 from duskspec.encoding import encode_u8, encode_u64
@@ -24,8 +24,7 @@ from duskspec.network.kadcast.table import Bucket, RoutingTable
 from duskspec.network.kadcast.wire import PeerInfo
 
 
-@dataclass(frozen=True)
-class Delegation:
+class Delegation(NamedTuple):
     """Send the broadcast to ``peer`` with height ``height``."""
 
     peer: PeerInfo
@@ -67,11 +66,12 @@ def extract(
     if max_height < 0:
         raise NetworkError("network.bad_height", "extract needs a height >= 0")
     delegations: list[Delegation] = []
+    buckets = table.buckets
     for height in range(min(max_height, BUCKET_COUNT - 1), -1, -1):
-        bucket = table.buckets[height]
+        bucket = buckets[height]
         if bucket.entries:
             peers = pick_delegates(bucket, beta, seed, table.root, message_id, height)
-            delegations.extend(Delegation(peer, height) for peer in peers)
+            delegations.extend([Delegation(peer, height) for peer in peers])
     return tuple(delegations)
 
 

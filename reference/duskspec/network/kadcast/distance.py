@@ -25,7 +25,10 @@ def xor_distance(a: bytes, b: bytes) -> int:
 def bucket_height(a: bytes, b: bytes) -> int | None:
     """Rule N2.2: ``floor(log2(xor_distance))`` in 0..127, the bucket ``b`` falls in for
     ``a``; ``None`` for identical ids, which have no bucket (``calculate_distance``)."""
-    distance = id_int(a) ^ id_int(b)
+    if len(a) != ID_LEN or len(b) != ID_LEN:
+        check_id(a)
+        check_id(b)
+    distance = int.from_bytes(a, "little") ^ int.from_bytes(b, "little")
     return distance.bit_length() - 1 if distance else None
 
 

@@ -8,9 +8,11 @@ to ask *what*; :mod:`duskspec.network.kadcast.node` turns the answers into messa
 from __future__ import annotations
 
 import heapq
+from functools import lru_cache
 
 from duskspec.network.kadcast import table as rt
 from duskspec.network.kadcast.distance import id_int, key_at_distance
+from duskspec.network.kadcast.ids import compute_id
 from duskspec.network.kadcast.params import KadcastParams
 from duskspec.network.kadcast.wire import PeerInfo
 
@@ -28,9 +30,19 @@ def discovery_targets(
     """Rule N6.2 (recursive discovery): of the first ``2K`` peers of a NODES reply other
     than this node, those that are unknown and whose bucket is not full; each is then sent
     ``FIND_NODES(its own id)``, which both introduces this node and asks for more peers.
-    This is the iterative lookup: every answer widens the next round of questions."""
+    This is the iterative lookup: every answer widens the next round of questions. Rule
+    N14.1: a peer whose id is not derived from its address is skipped."""
     others = [p for p in peers if p.node_id != table.root][: params.max_nodes_per_reply]
-    return tuple(p for p in others if rt.has_room_for_new(table, p.node_id, params))
+    return tuple(
+        p for p in others if id_matches_address(p) and rt.has_room_for_new(table, p.node_id, params)
+    )
+
+
+@lru_cache(maxsize=65536)
+def id_matches_address(peer: PeerInfo) -> bool:
+    """Rule N14.1: a peer named in a NODES reply carries the id its address gives
+    (``compute_id(ip, port)``, rule N1.1), as every honest table entry does (rule N3.4)."""
+    return compute_id(peer.ip, peer.port) == peer.node_id
 
 
 def lookup_peers(

@@ -60,13 +60,15 @@ ASKED_MAX = 2048
 Outputs = tuple[Any, ...]
 
 
+@lru_cache(maxsize=65536)
 def sim_ip(index: int) -> bytes:
     """The IPv4 address of simulated node ``index`` (10.0.0.0/8)."""
     return bytes((10, (index >> 16) & 0xFF, (index >> 8) & 0xFF, index & 0xFF))
 
 
+@lru_cache(maxsize=65536)
 def sim_index(ip: bytes) -> int:
-    """Inverse of :func:`sim_ip`."""
+    """Inverse of :func:`sim_ip` (an address outside 10.0.0.0/8 raises, and is not cached)."""
     if len(ip) != 4 or ip[0] != 10:
         raise NetworkError("network.unknown_address", f"{ip.hex()} is not a simulated node")
     return int.from_bytes(ip[1:], "big")
@@ -125,8 +127,13 @@ def _nonce(node_id: bytes, bits: int) -> Nonce:
 
 
 @lru_cache(maxsize=65536)
-def _valid_identity(ip: bytes, port: int, node_id: bytes, nonce: bytes) -> bool:
-    return compute_id(ip, port) == node_id and verify_nonce(node_id, nonce)
+def _verified_peer(ip: bytes, port: int, node_id: NodeId, nonce: bytes) -> PeerInfo | None:
+    """The peer at ``(ip, port)`` if ``node_id`` is derived from that address and ``nonce``
+    is valid for it (rule N3.4), else ``None``. Memoized: every packet of a known sender
+    carries the same four values."""
+    if compute_id(ip, port) == node_id and verify_nonce(node_id, nonce):
+        return PeerInfo(ip, port, node_id)
+    return None
 
 
 def version_matches(version: Version, required: Version = PROTOCOL_VERSION) -> bool:
@@ -142,6 +149,15 @@ def evolve(state: KadcastNode, **changes: Any) -> KadcastNode:
     updated = object.__new__(KadcastNode)
     updated.__dict__.update(state.__dict__)
     updated.__dict__.update(changes)
+    return updated
+
+
+def _with_table(state: KadcastNode, table: rt.RoutingTable) -> KadcastNode:
+    """:func:`evolve` with a new ``table`` only (the per-packet path)."""
+    updated = object.__new__(KadcastNode)
+    fields = updated.__dict__
+    fields.update(state.__dict__)
+    fields["table"] = table
     return updated
 
 
@@ -173,11 +189,12 @@ def check_header(state: KadcastNode, message: Message, source_ip: bytes) -> Peer
     header = message.header
     if header.network_id != state.header.network_id:
         raise NetworkError("network.wrong_network", f"network id {header.network_id}")
-    if not _valid_identity(source_ip, header.sender_port, header.node_id, header.nonce):
+    peer = _verified_peer(source_ip, header.sender_port, header.node_id, header.nonce)
+    if peer is None:
         raise NetworkError("network.id_mismatch", "id not derived from the source address")
     if not isinstance(message, Broadcast) and not version_matches(message.version):
         raise NetworkError("network.version_mismatch", f"version {message.version}")
-    return PeerInfo(source_ip, header.sender_port, header.node_id)
+    return peer
 
 
 def receive(state: KadcastNode, event: sim.Receive) -> tuple[KadcastNode, Outputs]:
@@ -185,11 +202,11 @@ def receive(state: KadcastNode, event: sim.Receive) -> tuple[KadcastNode, Output
     message: Message = event.payload
     peer = check_header(state, message, sim_ip(event.source))
     state, pings = handle_peer(state, message, peer, event.now)
-    if isinstance(message, Broadcast):
+    if type(message) is Broadcast:
         state, outputs = receive_broadcast(state, message, event.hops, event.now)
     else:
         state, outputs = handle_request(state, message, peer, event.now)
-    return state, pings + outputs
+    return state, pings + outputs if pings else outputs
 
 
 def handle_peer(
@@ -198,15 +215,17 @@ def handle_peer(
     """Rule N4.9: a non-broadcast message inserts or refreshes its sender; a broadcast
     refreshes a known sender and PINGs an unknown one; a flagged LRU entry is PINGed."""
     params = state.params
-    if not isinstance(message, Broadcast):
+    known = rt.refresh_known(state.table, peer, now, params)  # insert of a known peer too
+    if known is not None:
+        table, result = known
+    elif type(message) is not Broadcast:
         table, result = rt.insert(state.table, peer, now, params)
     else:
-        known = rt.refresh_known(state.table, peer, now, params)
-        if known is None:
-            return state, (_send(peer.ip, Ping(state.header, state.version)),)
-        table, result = known
+        return state, (_send(peer.ip, Ping(state.header, state.version)),)
     pings = (_send(result.ping.ip, Ping(state.header, state.version)),) if result.ping else ()
-    return evolve(state, table=table), pings
+    if table is state.table:
+        return state, pings
+    return _with_table(state, table), pings
 
 
 def handle_request(
@@ -329,13 +348,14 @@ def receive_broadcast(
 def _delegate(
     state: KadcastNode, targets: Sequence[Any], frame: bytes, message_id: bytes, hops: int
 ) -> Outputs:
+    size = encoded_size(Broadcast(state.header, 0, frame))  # the same at every height
     by_height: dict[int, Broadcast] = {}
     sends = []
-    for target in targets:
-        message = by_height.get(target.height)
+    for peer, height in targets:
+        message = by_height.get(height)
         if message is None:
-            message = by_height[target.height] = Broadcast(state.header, target.height, frame)
-        sends.append(_send(target.peer.ip, message, message_id, hops))
+            message = by_height[height] = Broadcast(state.header, height, frame)
+        sends.append(sim.Send(sim_index(peer.ip), message, size, message_id, hops))
     return tuple(sends)
 
 

@@ -8,19 +8,24 @@ integer microseconds given by the caller; nothing here reads a clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from duskspec.errors import NetworkError
 from duskspec.network.kadcast.distance import bucket_height, id_int
 from duskspec.network.kadcast.ids import NodeId
-from duskspec.network.kadcast.params import BUCKET_COUNT, KadcastParams
+from duskspec.network.kadcast.params import BUCKET_COUNT, ID_LEN, KadcastParams
 from duskspec.network.kadcast.wire import PeerInfo
 
 
-@dataclass(frozen=True)
-class TableEntry:
+class TableEntry(NamedTuple):
+    """One peer of a bucket. Tables, buckets and entries are tuples: immutable values, so
+    a table a caller holds never changes; every update builds the few tuples it changes
+    and shares the rest (the hot path builds them with ``tuple.__new__``, skipping the
+    keyword machinery of a constructor call)."""
+
     peer: PeerInfo
     #: Virtual time the peer was last heard from.
     seen_at: int
@@ -28,8 +33,7 @@ class TableEntry:
     evict_requested_at: int | None = None
 
 
-@dataclass(frozen=True)
-class Bucket:
+class Bucket(NamedTuple):
     #: Front = least recently seen; back = most recently seen.
     entries: tuple[TableEntry, ...] = ()
     pending: TableEntry | None = None
@@ -38,11 +42,34 @@ class Bucket:
 EMPTY_BUCKET = Bucket()
 
 
-@dataclass(frozen=True)
-class RoutingTable:
+#: Buckets per group: a table holds its 128 buckets as 16 groups of 8, so an update
+#: rebuilds one group of 8 and the tuple of 16 groups instead of 128 references.
+GROUP = 8
+EMPTY_GROUPS = ((EMPTY_BUCKET,) * GROUP,) * (BUCKET_COUNT // GROUP)
+
+
+class RoutingTable(NamedTuple):
     root: NodeId
-    #: One bucket per height, index = height.
-    buckets: tuple[Bucket, ...] = (EMPTY_BUCKET,) * BUCKET_COUNT
+    #: Bucket ``h`` is ``groups[h // GROUP][h % GROUP]``; read it with :func:`bucket_at`.
+    groups: tuple[tuple[Bucket, ...], ...] = EMPTY_GROUPS
+
+    @property
+    def buckets(self) -> tuple[Bucket, ...]:
+        """One bucket per height, index = height."""
+        return tuple(bucket for group in self.groups for bucket in group)
+
+
+def table_of(root: NodeId, buckets: Sequence[Bucket]) -> RoutingTable:
+    """The table rooted at ``root`` holding ``buckets`` (one per height, 128 of them)."""
+    if len(buckets) != BUCKET_COUNT:
+        raise NetworkError("network.bad_table", f"a table has {BUCKET_COUNT} buckets")
+    groups = tuple(tuple(buckets[g : g + GROUP]) for g in range(0, BUCKET_COUNT, GROUP))
+    return RoutingTable(root, groups)
+
+
+def bucket_at(table: RoutingTable, height: int) -> Bucket:
+    """The bucket at ``height``."""
+    return table.groups[height >> 3][height & 7]
 
 
 class InsertOutcome(Enum):
@@ -60,6 +87,13 @@ class InsertResult:
     ping: PeerInfo | None = None
 
 
+#: The results without a PING, shared (they are immutable).
+UPDATED = InsertResult(InsertOutcome.UPDATED)
+NO_ACTION = InsertResult(InsertOutcome.NO_ACTION)
+INSERTED = InsertResult(InsertOutcome.INSERTED)
+FULL = InsertResult(InsertOutcome.FULL)
+
+
 def is_alive(entry: TableEntry, now: int, params: KadcastParams) -> bool:
     """Rule N4.1: an entry is alive while it was seen less than ``node_ttl`` ago."""
     return now - entry.seen_at < params.node_ttl_us
@@ -70,7 +104,7 @@ def is_alive(entry: TableEntry, now: int, params: KadcastParams) -> bool:
 
 def _position(bucket: Bucket, node_id: bytes) -> int | None:
     for index, entry in enumerate(bucket.entries):
-        if entry.peer.node_id == node_id:
+        if entry[0][2] == node_id:  # entry.peer.node_id, read by index: the per-packet path
             return index
     return None
 
@@ -80,9 +114,23 @@ def _refresh_entry(bucket: Bucket, node_id: bytes, now: int) -> Bucket | None:
     index = _position(bucket, node_id)
     if index is None:
         return None
-    entry = TableEntry(bucket.entries[index].peer, now)
-    rest = bucket.entries[:index] + bucket.entries[index + 1 :]
-    return Bucket((*rest, entry), bucket.pending)
+    entries = bucket.entries
+    entry = _new_entry(entries[index].peer, now)
+    if index == len(entries) - 1:
+        moved = (*entries[:index], entry)
+    else:
+        moved = (*entries[:index], *entries[index + 1 :], entry)
+    return _new_bucket(moved, bucket.pending)
+
+
+def _new_entry(peer: PeerInfo, now: int) -> TableEntry:
+    """``TableEntry(peer, now)`` without the constructor's argument handling."""
+    return tuple.__new__(TableEntry, (peer, now, None))
+
+
+def _new_bucket(entries: tuple[TableEntry, ...], pending: TableEntry | None) -> Bucket:
+    """``Bucket(entries, pending)`` without the constructor's argument handling."""
+    return tuple.__new__(Bucket, (entries, pending))
 
 
 def _insert_pending(bucket: Bucket, now: int, params: KadcastParams) -> Bucket:
@@ -106,13 +154,15 @@ def _try_perform_eviction(bucket: Bucket, now: int, params: KadcastParams) -> Bu
         return _insert_pending(Bucket(bucket.entries[1:], bucket.pending), now, params)
     if is_alive(front, now, params):
         return bucket
-    flagged = replace(front, evict_requested_at=now)
+    flagged = tuple.__new__(TableEntry, (front.peer, front.seen_at, now))
     return Bucket((flagged, *bucket.entries[1:]), bucket.pending)
 
 
 def _flagged_front(bucket: Bucket) -> TableEntry | None:
-    front = bucket.entries[0] if bucket.entries else None
-    return front if front is not None and front.evict_requested_at is not None else None
+    entries = bucket.entries
+    if entries and entries[0].evict_requested_at is not None:
+        return entries[0]
+    return None
 
 
 def _newly_flagged(before: Bucket, after: Bucket) -> PeerInfo | None:
@@ -136,18 +186,19 @@ def bucket_insert(
     refreshed = _refresh_entry(bucket, peer.node_id, now)
     if refreshed is not None:
         updated = _try_perform_eviction(refreshed, now, params)
-        return updated, InsertResult(InsertOutcome.UPDATED, _newly_flagged(bucket, updated))
+        return updated, _updated(_newly_flagged(bucket, updated))
     checked = _try_perform_eviction(bucket, now, params)
-    promoted = _refresh_entry(checked, peer.node_id, now)
+    # Only an eviction that changed the bucket can have let this peer in from pending.
+    promoted = _refresh_entry(checked, peer.node_id, now) if checked is not bucket else None
     if promoted is not None:
         # The eviction just let this very peer in from pending: it is now known (Dusk would
         # try to add it a second time).
-        return promoted, InsertResult(InsertOutcome.UPDATED, _newly_flagged(bucket, promoted))
+        return promoted, _updated(_newly_flagged(bucket, promoted))
     if len(checked.entries) < params.k:
         inserted = Bucket((*checked.entries, TableEntry(peer, now)), checked.pending)
-        return inserted, InsertResult(InsertOutcome.INSERTED)
+        return inserted, INSERTED
     if is_alive(checked.entries[0], now, params):
-        return checked, InsertResult(InsertOutcome.FULL)
+        return checked, FULL
     waiting = Bucket(checked.entries, TableEntry(peer, now))
     return waiting, InsertResult(InsertOutcome.PENDING, _newly_flagged(bucket, waiting))
 
@@ -158,9 +209,13 @@ def bucket_refresh(
     """Rule N4.6: refresh a known entry only (``Bucket::refresh``); unknown: no action."""
     refreshed = _refresh_entry(bucket, peer.node_id, now)
     if refreshed is None:
-        return bucket, InsertResult(InsertOutcome.NO_ACTION)
+        return bucket, NO_ACTION
     updated = _try_perform_eviction(refreshed, now, params)
-    return updated, InsertResult(InsertOutcome.UPDATED, _newly_flagged(bucket, updated))
+    return updated, _updated(_newly_flagged(bucket, updated))
+
+
+def _updated(ping: PeerInfo | None) -> InsertResult:
+    return UPDATED if ping is None else InsertResult(InsertOutcome.UPDATED, ping)
 
 
 # --- the table ----------------------------------------------------------------------------
@@ -175,9 +230,14 @@ def height_of(table: RoutingTable, node_id: bytes) -> int:
 
 
 def _with_bucket(table: RoutingTable, height: int, bucket: Bucket) -> RoutingTable:
-    buckets = list(table.buckets)
-    buckets[height] = bucket
-    return RoutingTable(table.root, tuple(buckets))
+    """A new table: ``table`` with bucket ``height`` replaced; the other buckets shared."""
+    groups = table.groups
+    index = height >> 3
+    group = list(groups[index])
+    group[height & 7] = bucket
+    spliced = list(groups)
+    spliced[index] = tuple(group)
+    return tuple.__new__(RoutingTable, (table.root, tuple(spliced)))
 
 
 def insert(
@@ -185,7 +245,10 @@ def insert(
 ) -> tuple[RoutingTable, InsertResult]:
     """Rule N4.2: insert or refresh ``peer`` in its bucket (``Tree::insert``)."""
     height = height_of(table, peer.node_id)
-    bucket, result = bucket_insert(table.buckets[height], peer, now, params)
+    before = bucket_at(table, height)
+    bucket, result = bucket_insert(before, peer, now, params)
+    if bucket is before:  # unchanged (e.g. a full bucket refused the peer): same table
+        return table, result
     return _with_bucket(table, height, bucket), result
 
 
@@ -194,7 +257,7 @@ def refresh(
 ) -> tuple[RoutingTable, InsertResult]:
     """Rule N4.6: refresh ``peer`` if the table holds it (``Tree::refresh``)."""
     height = height_of(table, peer.node_id)
-    bucket, result = bucket_refresh(table.buckets[height], peer, now, params)
+    bucket, result = bucket_refresh(bucket_at(table, height), peer, now, params)
     return _with_bucket(table, height, bucket), result
 
 
@@ -206,7 +269,7 @@ def remove_idle(table: RoutingTable, now: int, params: KadcastParams) -> Routing
         )
         for b in table.buckets
     )
-    return RoutingTable(table.root, buckets)
+    return table_of(table.root, buckets)
 
 
 def remove_peer(
@@ -215,7 +278,7 @@ def remove_peer(
     """Rule N4.7: remove ``node_id`` (Dusk: a blocked source); an alive pending entry of that
     bucket takes the free slot (``Bucket::remove_id``)."""
     height = height_of(table, node_id)
-    bucket = table.buckets[height]
+    bucket = bucket_at(table, height)
     kept = tuple(e for e in bucket.entries if e.peer.node_id != node_id)
     if len(kept) == len(bucket.entries):
         return table
@@ -225,18 +288,33 @@ def remove_peer(
 def refresh_known(
     table: RoutingTable, peer: PeerInfo, now: int, params: KadcastParams
 ) -> tuple[RoutingTable, InsertResult] | None:
-    """:func:`refresh` for a peer the table holds; ``None`` (and nothing done) for one it
-    does not hold or for the root. ``has_peer`` then ``refresh`` in one bucket lookup."""
-    height = bucket_height(table.root, peer.node_id)
-    if height is None or _position(table.buckets[height], peer.node_id) is None:
+    """:func:`refresh` (and :func:`insert`) for a peer the table holds; ``None`` (and
+    nothing done) for one it does not hold or for the root. The per-packet path (spec
+    N14.2): ``has_peer`` then ``refresh`` in one bucket lookup, the steps of
+    :func:`_refresh_entry` and :func:`_with_bucket` written out, each value built with
+    ``tuple.__new__``; ``tests/network/test_kadcast_purity.py`` checks it gives what
+    :func:`refresh` gives."""
+    node_id = peer.node_id
+    if len(node_id) != ID_LEN or len(table.root) != ID_LEN:
+        bucket_height(table.root, node_id)  # raises network.bad_id_length
+    distance = int.from_bytes(table.root, "little") ^ int.from_bytes(node_id, "little")
+    if not distance:
         return None
-    bucket, result = bucket_refresh(table.buckets[height], peer, now, params)
-    return _with_bucket(table, height, bucket), result
+    height = distance.bit_length() - 1
+    bucket = bucket_at(table, height)
+    index = _position(bucket, node_id)
+    if index is None:
+        return None
+    entries = bucket.entries
+    fresh = tuple.__new__(TableEntry, (entries[index].peer, now, None))
+    moved = (*entries[:index], *entries[index + 1 :], fresh)
+    updated = _try_perform_eviction(tuple.__new__(Bucket, (moved, bucket.pending)), now, params)
+    return _with_bucket(table, height, updated), _updated(_newly_flagged(bucket, updated))
 
 
 def has_peer(table: RoutingTable, node_id: bytes) -> bool:
     height = bucket_height(table.root, node_id)
-    return height is not None and _position(table.buckets[height], node_id) is not None
+    return height is not None and _position(bucket_at(table, height), node_id) is not None
 
 
 def has_room_for_new(table: RoutingTable, node_id: bytes, params: KadcastParams) -> bool:
@@ -244,12 +322,12 @@ def has_room_for_new(table: RoutingTable, node_id: bytes, params: KadcastParams)
     height = bucket_height(table.root, node_id)
     if height is None:
         return False
-    bucket = table.buckets[height]
+    bucket = bucket_at(table, height)
     return len(bucket.entries) < params.k and _position(bucket, node_id) is None
 
 
 def is_bucket_full(table: RoutingTable, height: int, params: KadcastParams) -> bool:
-    return len(table.buckets[height].entries) >= params.k
+    return len(bucket_at(table, height).entries) >= params.k
 
 
 def entries(table: RoutingTable) -> Iterator[TableEntry]:

@@ -318,7 +318,7 @@ def table_from_json(t: TableJson) -> tuple[rt.RoutingTable, KadcastParams]:
         if len(entries) > params.k:
             raise NetworkError("network.bad_table", f"bucket {b.height} holds more than K entries")
         buckets[b.height] = rt.Bucket(entries, pending)
-    return rt.RoutingTable(ids.check_id(t.root), tuple(buckets)), params
+    return rt.table_of(ids.check_id(t.root), buckets), params
 
 
 def table_to_json(table: rt.RoutingTable, params: KadcastParams) -> TableJson:
