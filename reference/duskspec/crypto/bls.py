@@ -235,7 +235,7 @@ def forget_weighted_keys() -> None:
 
 #: Rule C17.1 (spec/crypto.md §17): entries kept by each memo of points below. Each is a pure
 #: function of its arguments, so a bound changes only what a repeat costs, never a result.
-POINT_MEMO_CAPACITY = 1024
+POINT_MEMO_CAPACITY = 256
 
 
 @lru_cache(maxsize=POINT_MEMO_CAPACITY)
