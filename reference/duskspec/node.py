@@ -76,7 +76,7 @@ class Behaviour(Enum):
     LATE = "late"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Accepted:
     """A block this node accepted: when its round started here and when it was decided (ms)."""
 
@@ -346,6 +346,8 @@ def on_competing_block(
     """§1.13, fork choice: a block at our tip's height on the same parent, from a lower
     iteration, wins. We check it against the parent, revert our tip and accept it
     (``duskspec.consensus.finality.choose_fork``); any other case changes nothing."""
+    if block.hash == node.tip.hash:
+        return node, ()  # our own tip announced again: choose_fork ignores a known block
     final_heights = [h for h, _ in node.finalized]
     parent = node.parent_tip
     view = ForkView(

@@ -52,6 +52,9 @@ OVERLAYS = ("tree", "packet", "flood")
 #: Per-broadcast accounting kept by the simulator (the report reads only totals), so that
 #: memory stays flat however many blocks run.
 MESSAGE_STATS_KEPT = 256
+#: Traffic tags kept, oldest dropped first (the packet overlay's broadcasts still in flight;
+#: the tree overlay drops a tag once its broadcast is planned).
+TAGS_KEPT = 8192
 
 
 @dataclass(frozen=True)
@@ -285,9 +288,13 @@ def run(
                     simulator.originate(at, entry, frame, len(frame), ray_id(frame))
             now += CHECK_EVERY_US
             simulator.run(until=now)
-            final = min(
+            newly_final = min(
                 finalized_up_to(simulator.states[sim.APP][i], config.blocks) for i in honest
             )
+            if newly_final > final:
+                verifier.advance()  # rule 3.32: one generation per block final everywhere
+                meter.advance()  # rule 11.2
+            final = newly_final
             if on_progress:
                 on_progress(final)
             if final >= config.blocks and settled(simulator, honest, stream):
@@ -388,6 +395,8 @@ def tagging(handler: sim.Handler, tags: dict[bytes, Any], params: ConsensusParam
         for output in outputs:
             fresh = type(output) is sim.Broadcast and output.msg_id not in tags
             if fresh and output.msg_id is not None:
+                if len(tags) >= TAGS_KEPT:
+                    del tags[next(iter(tags))]  # the oldest broadcast's tag
                 tags[output.msg_id] = traffic_tag(output.payload, state, params)
         return state, outputs
 

@@ -32,6 +32,23 @@ def test_packet_overlay_keeps_its_event_log(config: SimulationConfig, digest: st
     assert run(dataclasses.replace(config, overlay="packet")).digest == digest
 
 
+#: Event-log digests of the tree overlay recorded on the code before the per-message cuts of
+#: spec/consensus.md rules 3.32 and 11.2-11.4 (memos of points, committee and generator
+#: memos, the tree planner's shapes and queue): those cuts must not change them.
+TREE_DIGESTS = [
+    (SMALL, "c7c3a1179973944cc9a16ad3c01285ddb7020919d8099960bba6b7304efd6070"),
+    (
+        dataclasses.replace(SMALL, loss=0.1, byzantine=0.3),
+        "25e834b2326556cdebaed11688b374253c0a971065a9f5924cba4330eeaf1501",
+    ),
+]
+
+
+@pytest.mark.parametrize(("config", "digest"), TREE_DIGESTS)
+def test_tree_overlay_keeps_its_event_log(config: SimulationConfig, digest: str) -> None:
+    assert run(dataclasses.replace(config, overlay="tree")).digest == digest
+
+
 def test_tree_overlay_is_deterministic_and_finalizes() -> None:
     config = dataclasses.replace(SMALL, overlay="tree", loss=0.1)
     first, second = run(config), run(config)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
 from duskspec.encoding import Reader, encode_fixed, encode_u8, encode_u64
 from duskspec.errors import ConsensusError
@@ -210,6 +211,17 @@ def signed_vote_message(header: ConsensusHeader, sign_tag: int, vote: Vote) -> b
     return header.encode() + encode_u8(sign_tag) + vote.encode()
 
 
+def _signed_once(message: Any, sign_tag: int) -> bytes:
+    """:func:`signed_vote_message` of a vote message, kept on the (immutable) message: one
+    decoded message is checked by every node it reaches. The kept bytes are not a field, so
+    equality, hashing and encoding are unchanged."""
+    signed = message.__dict__.get("_signed")
+    if signed is None:
+        signed = signed_vote_message(message.header, sign_tag, message.vote)
+        message.__dict__["_signed"] = signed
+    return signed  # type: ignore[no-any-return]
+
+
 @dataclass(frozen=True)
 class ValidationVote:
     """A Validation message: ``ConsensusHeader ‖ Vote ‖ SignInfo``."""
@@ -222,7 +234,7 @@ class ValidationVote:
         return self.header.encode() + self.vote.encode() + self.sign_info.encode()
 
     def signed_message(self) -> bytes:
-        return signed_vote_message(self.header, VALIDATION_SIGN_TAG, self.vote)
+        return _signed_once(self, VALIDATION_SIGN_TAG)
 
 
 def decode_validation_vote(data: bytes) -> ValidationVote:
@@ -255,7 +267,7 @@ class RatificationVote:
         )
 
     def signed_message(self) -> bytes:
-        return signed_vote_message(self.header, RATIFICATION_SIGN_TAG, self.vote)
+        return _signed_once(self, RATIFICATION_SIGN_TAG)
 
 
 def decode_ratification_vote(data: bytes) -> RatificationVote:

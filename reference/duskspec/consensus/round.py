@@ -57,10 +57,11 @@ from duskspec.consensus.messages import (
     VoteKind,
 )
 from duskspec.consensus.provisioners import Provisioner
-from duskspec.consensus.sortition import Committee, StepName, committee_credits, generator
+from duskspec.consensus.sortition import Committee, StepName, committee_credits
 from duskspec.consensus.verification import (
     CommitteeSource,
     SignatureVerifier,
+    cached_generator,
     check_attestation,
     check_step_votes,
     check_vote_signature,
@@ -245,7 +246,7 @@ def enter_proposal(state: RoundState, ctx: RoundContext, now: int) -> Result:
 
 
 def iteration_generator(state: RoundState, ctx: RoundContext, iteration: int) -> BlsPublicKey:
-    return generator(ctx.provisioners, state.tip.seed, state.round, iteration, ctx.params)
+    return cached_generator(ctx.provisioners, state.tip.seed, state.round, iteration, ctx.params)
 
 
 def build_candidate(
@@ -515,7 +516,19 @@ def collect(
     cast = CastVote(message.sign_info.signer, message.vote, message.sign_info.signature)
     emergency = ctx.params.is_emergency_iteration(iteration)
     collector, quorum = add_vote(collector, cast, emergency=emergency)
-    return dataclasses.replace(state, collectors={**state.collectors, key: collector}), quorum
+    return with_collectors(state, {**state.collectors, key: collector}), quorum
+
+
+def with_collectors(
+    state: RoundState, collectors: dict[tuple[int, StepName], StepVotesCollector]
+) -> RoundState:
+    """``dataclasses.replace(state, collectors=collectors)`` on the hot path (every counted
+    vote): a new state with the same field values but ``collectors``, without re-running
+    the generated ``__init__`` (RoundState has no ``__post_init__``; results unchanged)."""
+    fresh = object.__new__(RoundState)
+    fresh.__dict__.update(state.__dict__)
+    fresh.__dict__["collectors"] = collectors
+    return fresh
 
 
 def on_validation_vote(

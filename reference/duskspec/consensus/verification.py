@@ -9,7 +9,6 @@ reports calls and unique verifications separately.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from duskspec.consensus.constants import ConsensusParams, majority, supermajority
@@ -29,6 +28,7 @@ from duskspec.consensus.sortition import (
     StepName,
     bitset_credits,
     committee_credits,
+    generator,
     intersect,
     voting_committee,
 )
@@ -55,6 +55,10 @@ class SignatureVerifier:
         self.capacity = capacity
         self._verdicts: dict[tuple[bytes, bytes, bytes], bool] = {}
         self._keys: dict[tuple[BlsPublicKey, ...], BlsPublicKey] = {}
+        #: Rule 3.32: the entries of the previous generation (read, and moved forward when
+        #: used, but never added to).
+        self._old_verdicts: dict[tuple[bytes, bytes, bytes], bool] = {}
+        self._old_keys: dict[tuple[BlsPublicKey, ...], BlsPublicKey] = {}
         self.calls = 0
         self.verifications = 0
 
@@ -62,19 +66,28 @@ class SignatureVerifier:
         """``Σ H1(pk)·pk`` over ``public_keys`` (a single voter's key is the 1-element case)."""
         key = self._keys.get(public_keys)
         if key is None:
-            key = bls.aggregate_public_keys(public_keys)
+            key = self._old_keys.get(public_keys) or bls.aggregate_public_keys(public_keys)
             _remember(self._keys, public_keys, key, self.capacity)
         return key
 
+    def advance(self) -> None:
+        """Rule 3.32: start a new generation. Entries not used since the previous call are
+        dropped; the ones used since are kept for one more generation."""
+        self._old_verdicts, self._verdicts = self._verdicts, {}
+        self._old_keys, self._keys = self._keys, {}
+
     @property
     def memo_entries(self) -> int:
-        return len(self._verdicts) + len(self._keys)
+        return len(self._verdicts) + len(self._keys) + len(self._old_verdicts) + len(self._old_keys)
 
     def verify(self, apk: BlsPublicKey, message: bytes, signature: BlsSignature) -> bool:
         """False for a wrong or malformed signature (a malformed one cannot be valid)."""
         self.calls += 1
         key = (apk, message, signature)
         verdict = self._verdicts.get(key)
+        if verdict is None and key in self._old_verdicts:
+            verdict = self._old_verdicts[key]
+            _remember(self._verdicts, key, verdict, self.capacity)
         if verdict is None:
             self.verifications += 1
             try:
@@ -136,9 +149,80 @@ class CommitteeSource:
         )
 
 
-#: Sortition is a pure function of its arguments; every node of a round asks for the same few
-#: committees thousands of times, so they are memoized (results unchanged).
-cached_committee = lru_cache(maxsize=4096)(voting_committee)
+#: Committees :func:`cached_committee` keeps (oldest first out).
+COMMITTEE_MEMO_CAPACITY = 4096
+
+_committees: dict[tuple[bytes, int, int, StepName | None], tuple[Any, ConsensusParams, Any]] = {}
+
+
+def cached_committee(
+    provisioners: tuple[Provisioner, ...],
+    seed: bytes,
+    round: int,
+    iteration: int,
+    step: StepName,
+    params: ConsensusParams,
+) -> Committee:
+    """:func:`voting_committee`, memoized. Sortition is a pure function of its arguments;
+    every node of a round asks for the same few committees thousands of times. The memo is
+    keyed by (seed, round, iteration, step) and holds the provisioner set and parameters it
+    was computed for, compared by identity first (hashing a 64-member set on every lookup
+    cost more than the lookup), then by value: results are unchanged."""
+    key = (seed, round, iteration, step)
+    committee = _held(key, provisioners, params)
+    if committee is None:
+        committee = voting_committee(provisioners, seed, round, iteration, step, params)
+        _remember_committee(key, (provisioners, params, committee))
+    return committee  # type: ignore[no-any-return]
+
+
+def cached_generator(
+    provisioners: tuple[Provisioner, ...],
+    seed: bytes,
+    round: int,
+    iteration: int,
+    params: ConsensusParams,
+) -> BlsPublicKey:
+    """:func:`duskspec.consensus.sortition.generator`, memoized like :func:`cached_committee`
+    (in the same memo, under step ``None``)."""
+    key = (seed, round, iteration, None)
+    chosen = _held(key, provisioners, params)
+    if chosen is None:
+        chosen = generator(provisioners, seed, round, iteration, params)
+        _remember_committee(key, (provisioners, params, chosen))
+    return chosen  # type: ignore[no-any-return]
+
+
+#: Rule 3.32: adding a committee (or generator) of round r drops those of rounds below
+#: r - COMMITTEE_ROUNDS_KEPT (a round's committees are asked for while it runs and by the
+#: next round's check of its attestation; fork choice looks one round back).
+COMMITTEE_ROUNDS_KEPT = 2
+
+_last_round = [0]
+
+
+def _remember_committee(key: Any, value: Any) -> None:
+    """Add to the committee memo; a round other than the last one added drops the rounds
+    more than :data:`COMMITTEE_ROUNDS_KEPT` below it."""
+    round = key[1]
+    if round != _last_round[0]:
+        _last_round[0] = round
+        for old in [k for k in _committees if k[1] < round - COMMITTEE_ROUNDS_KEPT]:
+            del _committees[old]
+    _remember(_committees, key, value, COMMITTEE_MEMO_CAPACITY)
+
+
+def _held(key: Any, provisioners: tuple[Provisioner, ...], params: ConsensusParams) -> Any:
+    """The memo's value for ``key`` if it was computed for these provisioners and parameters
+    (compared by identity first, then by value), else ``None``."""
+    held = _committees.get(key)
+    if held is None:
+        return None
+    members, held_params, value = held
+    same_members = members is provisioners or members == provisioners
+    if same_members and (held_params is params or held_params == params):
+        return value
+    return None
 
 
 def check_attestation(

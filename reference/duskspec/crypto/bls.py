@@ -207,10 +207,11 @@ def verify(pk: BlsPublicKey, msg: bytes, sig: BlsSignature) -> bool:
 def sign_multisig(sk: int, pk: BlsPublicKey, msg: bytes) -> BlsSignature:
     """``H1(pk)·sk·H0(msg)``: a vote, verified against ``aggregate_public_keys([pk])``."""
     _check_secret_key(sk)
-    decode_public_key(pk)
+    name = backend_name()
+    _key_point(name, pk)
     be = backend()
     weight = h1(pk) * sk % BLS_SCALAR_ORDER
-    return BlsSignature(be.g1_compress(be.g1_mul(be.hash_to_g1(msg, H0_DST), weight)))
+    return BlsSignature(be.g1_compress(be.g1_mul(_h0_point(name, msg), weight)))
 
 
 @metered("aggregate_public_keys")
@@ -224,8 +225,31 @@ def aggregate_public_keys(pks: Sequence[BlsPublicKey]) -> BlsPublicKey:
 
 
 def forget_weighted_keys() -> None:
-    """Empty the memo of ``H1(pk)·pk`` (for benchmarks that measure the cold cost)."""
+    """Empty the memos of points (``H1(pk)·pk``, decoded keys and signatures, ``H0(m)``),
+    for benchmarks that measure the cold cost."""
     _weighted_key.cache_clear()
+    _key_point.cache_clear()
+    _h0_point.cache_clear()
+    _signature_point.cache_clear()
+
+
+#: Rule C17.1 (spec/crypto.md §17): entries kept by each memo of points below. Each is a pure
+#: function of its arguments, so a bound changes only what a repeat costs, never a result.
+POINT_MEMO_CAPACITY = 256
+
+
+@lru_cache(maxsize=POINT_MEMO_CAPACITY)
+def _key_point(backend: str, pk: BlsPublicKey) -> Any:
+    """The checked G2 point of ``pk`` (:func:`decode_public_key`; a malformed key raises
+    every time, since a raised error is not memoized)."""
+    return decode_public_key(pk)
+
+
+@lru_cache(maxsize=POINT_MEMO_CAPACITY)
+def _h0_point(backend: str, msg: bytes) -> Any:
+    """``H0(msg)`` as a backend point: every voter of a step signs, and every verifier
+    checks, the same message, which is hashed to the curve once."""
+    return BACKENDS[backend].hash_to_g1(msg, H0_DST)
 
 
 @lru_cache(maxsize=65536)
@@ -249,17 +273,23 @@ def aggregate_signatures(sigs: Sequence[BlsSignature]) -> BlsSignature:
     return BlsSignature(be.g1_compress(be.g1_sum([_signature_point(name, s) for s in sigs])))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=POINT_MEMO_CAPACITY)
 def _signature_point(backend: str, sig: BlsSignature) -> Any:
     """The checked G1 point of ``sig``: a pure function of its bytes, memoized because a
     vote's signature is summed again into every aggregate that includes it."""
     return decode_signature(sig)
 
 
+@metered("verify")
 def verify_multisig(apk: BlsPublicKey, msg: bytes, sig: BlsSignature) -> bool:
     """Verify an aggregate (or single multisig) signature against an aggregate key. The
-    check is the plain one; the H1 weights are already inside ``apk`` and ``sig``."""
-    return verify(apk, msg, sig)
+    check is the plain one (:func:`verify`, the same checks in the same order); the H1
+    weights are already inside ``apk`` and ``sig``. The key's and signature's points and
+    ``H0(msg)`` come from the memos of points (rule C17.1 of spec/crypto.md)."""
+    name = backend_name()
+    pk_point = _key_point(name, apk)
+    sig_point = _signature_point(name, sig)
+    return backend().pairing_check(sig_point, _h0_point(name, msg), pk_point)
 
 
 # --- batch verification -------------------------------------------------------------------

@@ -44,7 +44,19 @@ class FloorMeter:
     #: Python hashes of the (operation, arguments) already seen: 64-bit, so a long run's
     #: memory does not grow by the arguments themselves.
     _seen: set[int] = field(default_factory=set)
+    #: Rule 11.2 (spec/consensus.md): the seen hashes of the previous generation.
+    _seen_before: set[int] = field(default_factory=set)
     _depth: int = 0
+
+    def advance(self) -> None:
+        """Rule 11.2: start a new generation. An operation last seen two generations ago
+        or earlier counts as distinct again if it is repeated (its result is no longer
+        assumed kept), so the seen set holds at most two generations of operations."""
+        self._seen_before, self._seen = self._seen, set()
+
+    @property
+    def seen_entries(self) -> int:
+        return len(self._seen) + len(self._seen_before)
 
     @property
     def cpu_s(self) -> float:
@@ -77,6 +89,8 @@ def metering(meter: FloorMeter) -> Iterator[FloorMeter]:
 
 def _hashable(value: Any) -> Any:
     if isinstance(value, list | tuple):
+        if all(isinstance(v, bytes | int | str) for v in value):
+            return tuple(value)  # the common case (keys, signatures): no recursion
         return tuple(_hashable(v) for v in value)
     return value
 
@@ -90,9 +104,11 @@ def metered(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
             meter = _active
             if meter is None or meter._depth:
                 return function(*args, **kwargs)
-            key = hash((name, _hashable(args), _hashable(tuple(sorted(kwargs.items())))))
+            named = _hashable(tuple(sorted(kwargs.items()))) if kwargs else ()
+            key = hash((name, _hashable(args), named))
             count = meter.operations.setdefault(name, OperationCount())
-            if key in meter._seen:
+            if key in meter._seen or key in meter._seen_before:
+                meter._seen.add(key)
                 count.repeats += 1
                 return function(*args, **kwargs)
             meter._depth += 1

@@ -277,6 +277,12 @@ class Simulator:
         self._rng = random.Random(config.seed)
         self._link_seed = _mix64(config.seed & _MASK64)
         self._latency_cache: dict[int, int] = {}
+        #: Per source node that sent a planned packet: the latency to every node (tree
+        #: overlay only; n entries a row, built on the row's first use).
+        self._latency_rows: dict[int, list[int]] = {}
+        #: (msg_id, its stats, its traffic row) of the broadcast being planned: a plan's
+        #: many :meth:`tree_send` calls look them up once.
+        self._tree_account: tuple[bytes, MessageStats, list[int]] | None = None
         self._queue: list[tuple[Any, ...]] = []
         self._seq = 0
         self._up = [False] * self.n
@@ -375,7 +381,11 @@ class Simulator:
             if stats.origin is None:
                 stats.origin, stats.origin_time = node, self.now
             if self.tree is not None:
+                self._tree_account = None
                 self.tree.plan(self, node, payload, size, msg_id)
+                # Every packet of a planned broadcast is counted now: its tag is not
+                # needed again (memory stays flat however many broadcasts run).
+                self.tags.pop(msg_id, None)
                 return
         self._dispatch(node, OVERLAY, Originate(self.now, payload, size, msg_id))
 
@@ -394,8 +404,12 @@ class Simulator:
         totals.bytes_sent += count * size
         self.sent_by[src] += count
         self.bytes_by[src] += count * size
-        self._tally(msg_id, count, size)
-        stats = self._stats(msg_id)
+        account = self._tree_account
+        if account is None or account[0] is not msg_id:
+            account = self._tree_account = (msg_id, self._stats(msg_id), self._traffic_row(msg_id))
+        _, stats, row = account
+        row[0] += count
+        row[1] += count * size
         stats.transmissions += count
         stats.bytes += count * size
         loss = self.config.loss
@@ -405,6 +419,8 @@ class Simulator:
         arrivals = stats.arrivals
         latency = self.link_latency
         arriving = []
+        if group is None and not loss:
+            return self._tree_send_clear(src, at, targets, arrivals)
         for dest, height in targets:
             if group is not None and group[src] != group[dest]:
                 totals.partitioned += 1
@@ -421,6 +437,27 @@ class Simulator:
             arriving.append((at + delay, dest, height))
         return arriving
 
+    def _tree_send_clear(
+        self, src: int, at: int, targets: Sequence[tuple[int, int]], arrivals: dict[int, int]
+    ) -> list[tuple[int, int, int]]:
+        """:meth:`tree_send` with no partition and no loss: every packet arrives, after the
+        link latency plus jitter (the same draws, in the same order)."""
+        spread = self.config.jitter_us + 1
+        draw = self._rng.random
+        row = self._latency_rows.get(src)
+        if row is None:
+            row = self._latency_rows[src] = [self.link_latency(src, d) for d in range(self.n)]
+        arriving = []
+        if spread == 1:
+            for dest, height in targets:
+                arrivals[dest] = arrivals.get(dest, 0) + 1
+                arriving.append((at + row[dest], dest, height))
+            return arriving
+        for dest, height in targets:
+            arrivals[dest] = arrivals.get(dest, 0) + 1
+            arriving.append((at + row[dest] + int(draw() * spread), dest, height))
+        return arriving
+
     def tree_delivery(self, at: int, node: int, payload: Any, msg_id: bytes, hops: int) -> None:
         """Queue ``node``'s first arrival of a planned broadcast."""
         self._push(at, _TREE_ARRIVAL, node, payload, msg_id, hops)
@@ -428,13 +465,24 @@ class Simulator:
     def _tree_arrive(self, entry: tuple[Any, ...]) -> None:
         now, _, _, node, payload, msg_id, hops = entry
         up = self._up[node]
-        self._log.update(struct.pack("<BQIIB", _TREE_ARRIVAL, now, node, hops, up) + msg_id)
+        arrival = struct.pack("<BQIIB", _TREE_ARRIVAL, now, node, hops, up) + msg_id
         if not up:
+            self._log.update(arrival)
             self.totals.crashed += 1
             self._stats(msg_id).lost += 1
             return
         self.totals.arrivals += 1
-        self._deliver(node, OVERLAY, Deliver(payload, msg_id, hops))
+        # :meth:`_deliver` for the overlay layer, its record hashed with the arrival's in one
+        # update (the same bytes in the same order: the digest is unchanged).
+        self._log.update(
+            arrival + struct.pack("<BQIBI", _DELIVER_LOG, now, node, OVERLAY, hops) + msg_id
+        )
+        stats = self._stats(msg_id)
+        if node != stats.origin and node not in stats.delivered_at:
+            stats.delivered_at[node] = now
+            stats.hops[node] = hops
+        if self.handlers[APP] is not None:
+            self._dispatch(node, APP, Delivered(now, payload, msg_id, hops))
 
     def _stats(self, msg_id: bytes) -> MessageStats:
         stats = self.messages.get(msg_id)
@@ -445,12 +493,17 @@ class Simulator:
         return stats
 
     def _tally(self, msg_id: bytes | None, count: int, size: int) -> None:
+        row = self._traffic_row(msg_id)
+        row[0] += count
+        row[1] += count * size
+
+    def _traffic_row(self, msg_id: bytes | None) -> list[int]:
+        """[packets, bytes] of the traffic tag of ``msg_id`` (``None``: untagged)."""
         tag = self.tags.get(msg_id) if msg_id is not None else None
         row = self.traffic.get(tag)
         if row is None:
             row = self.traffic[tag] = [0, 0]
-        row[0] += count
-        row[1] += count * size
+        return row
 
     def _separated(self, a: int, b: int) -> bool:
         group = self._group

@@ -29,6 +29,9 @@ from duskspec.network.kadcast.node import KadcastNode
 from duskspec.network.kadcast.params import BUCKET_COUNT
 from duskspec.network.kadcast.wire import HEADER_LEN
 
+#: Later than any arrival (virtual µs).
+NEVER = 1 << 62
+
 #: Bytes a Broadcast adds around its frame: type, header, height, frame length.
 BROADCAST_OVERHEAD = 1 + HEADER_LEN + 1 + 4
 
@@ -61,6 +64,29 @@ class TreeOverlay:
             for i in range(self.n)
         ]
         self.rank_prefix = [encode_u64(node.seed) + node.header.node_id for node in nodes]
+        #: Per (node, below): the :meth:`shape` of the node's targets, built on first use.
+        self._shapes: dict[tuple[int, int], tuple[Any, ...]] = {}
+
+    def shape(self, node: int, below: int) -> tuple[Any, ...]:
+        """What :meth:`targets` needs of ``node``'s table for ``below``, highest bucket
+        first: ``(height, targets)`` for a bucket of at most beta entries (all of them are
+        delegates), ``(height, entries)`` for a larger one, each entry ``(height byte ‖ id,
+        peer)``, ranked per message. The tables are fixed, so it depends on nothing else."""
+        key = (node, below)
+        shape = self._shapes.get(key)
+        if shape is None:
+            beta = self.beta[node]
+            parts: list[Any] = []
+            for height, bucket in self.filled[node]:
+                if height >= below:
+                    continue
+                if len(bucket) <= beta:
+                    parts.append((height, [(peer, height) for peer, _ in bucket], None))
+                else:
+                    tagged = [(bytes((height,)) + peer_id, peer) for peer, peer_id in bucket]
+                    parts.append((height, None, tagged))
+            shape = self._shapes[key] = tuple(parts)
+        return shape
 
     def targets(self, node: int, below: int, message_id: bytes) -> list[tuple[int, int]]:
         """Rules N5.1-N5.3 for ``node``: ``(delegate, height)`` for every non-empty bucket
@@ -68,22 +94,19 @@ class TreeOverlay:
         beta = self.beta[node]
         chosen: list[tuple[int, int]] = []
         base: Any = None
-        for height, bucket in self.filled[node]:
-            if height >= below:
-                continue
-            if len(bucket) <= beta:
-                chosen.extend((peer, height) for peer, _ in bucket)
+        for height, fixed, tagged in self.shape(node, below):
+            if fixed is not None:
+                chosen += fixed
                 continue
             if base is None:
                 base = hashlib.blake2s(self.rank_prefix[node] + message_id)
-            tag = bytes((height,))
             ranked = []
-            for peer, peer_id in bucket:
+            for tag_id, peer in tagged:
                 rank = base.copy()
-                rank.update(tag + peer_id)
+                rank.update(tag_id)
                 ranked.append((rank.digest(), peer))
             ranked.sort()
-            chosen.extend((peer, height) for _, peer in ranked[:beta])
+            chosen += [(peer, height) for _, peer in ranked[:beta]]
         return chosen
 
     def plan(
@@ -92,23 +115,36 @@ class TreeOverlay:
         """Plan one broadcast of ``payload`` from ``origin`` (see the module docstring)."""
         now = simulator.now
         wire_size = BROADCAST_OVERHEAD + len(payload)
-        reached = {origin}
+        reached = bytearray(self.n)
+        reached[origin] = 1
         first = self.targets(origin, BUCKET_COUNT, msg_id)
         sent = simulator.tree_send(origin, now, first, wire_size, msg_id)
         #: (arrival, order sent, node, height, hops): the simulator's (time, sequence) order.
         queue = [(at, order, peer, height, 1) for order, (at, peer, height) in enumerate(sent)]
         order = len(queue)
         heapq.heapify(queue)
+        #: Per node, the earliest arrival queued so far: a later packet to it can never be
+        #: its first arrival (ties go to the packet sent first), so it is not queued.
+        best: dict[int, int] = {}
+        for at, _, peer, _, _ in queue:
+            if at < best.get(peer, NEVER):
+                best[peer] = at
         push, pop = heapq.heappush, heapq.heappop
+        targets, send, forward = self.targets, simulator.tree_send, self.forward
         while queue:
             at, _, node, height, hops = pop(queue)
-            if node in reached:
+            if reached[node]:
                 continue
-            reached.add(node)
+            reached[node] = 1
             simulator.tree_delivery(at, node, payload, msg_id, hops)
-            if not self.forward[node] or height == 0:
+            if not forward[node] or height == 0:
                 continue
-            targets = self.targets(node, height, msg_id)
-            for arrival, peer, below in simulator.tree_send(node, at, targets, wire_size, msg_id):
-                push(queue, (arrival, order, peer, below, hops + 1))
-                order += 1
+            # A packet to a node already reached arrives after its first arrival (later
+            # than now): it is sent and counted, but it cannot change the plan.
+            for arrival, peer, below in send(
+                node, at, targets(node, height, msg_id), wire_size, msg_id
+            ):
+                if not reached[peer] and arrival < best.get(peer, NEVER):
+                    best[peer] = arrival
+                    push(queue, (arrival, order, peer, below, hops + 1))
+                    order += 1
