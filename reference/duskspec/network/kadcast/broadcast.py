@@ -66,9 +66,9 @@ def extract(
     if max_height < 0:
         raise NetworkError("network.bad_height", "extract needs a height >= 0")
     delegations: list[Delegation] = []
-    buckets = table.buckets
+    groups = table.groups  # bucket h is groups[h >> 3][h & 7] (table.bucket_at), read inline
     for height in range(min(max_height, BUCKET_COUNT - 1), -1, -1):
-        bucket = buckets[height]
+        bucket = groups[height >> 3][height & 7]
         if bucket.entries:
             peers = pick_delegates(bucket, beta, seed, table.root, message_id, height)
             delegations.extend([Delegation(peer, height) for peer in peers])
