@@ -185,6 +185,12 @@ def malformed_public_keys() -> Iterator[tuple[str, str, bytes, str]]:
         _Q_WITH_FLAG + bytes(48),
         "crypto.bls_public_key_invalid",
     )
+    yield (
+        "pk_x_re_not_canonical",
+        "x_re equal to q + 2: read mod q, x = 2 would be on G2 (outside the subgroup)",
+        bytes([0x80]) + bytes(47) + (FIELD_MODULUS + 2).to_bytes(48, "big"),
+        "crypto.bls_public_key_invalid",
+    )
     yield "pk_off_curve", "x = 0 has no y on G2", G2_OFF_CURVE, "crypto.bls_public_key_invalid"
     yield (
         "pk_not_in_subgroup",
