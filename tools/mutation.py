@@ -42,10 +42,11 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "reference" / "duskspec"
 #: The modules whose rules the vectors pin. In ``crypto/``: every module a handler reaches
 #: except ``bls_backends.py`` (group arithmetic delegated to arkworks, or to py_ecc only under
-#: ``--crypto reference``; the two are cross-checked by a Hypothesis property, not by
-#: vectors), ``floor.py`` (the benchmark's pairing floor, no protocol rule), ``plonk/``
-#: (1,000+ mutants, each replaying PLONK proving; measure one file with
-#: ``python tools/mutation.py crypto/plonk/verifier.py``).
+#: ``--crypto reference``: measure it per backend, e.g. ``crypto/bls_backends.py --crypto
+#: reference --cases general/bls``), ``floor.py`` (the benchmark's pairing floor, no protocol
+#: rule), ``plonk/`` (1,200 mutants, most replaying PLONK proving; the verifier side is
+#: measured with ``crypto/plonk/verifier.py crypto/plonk/kzg.py crypto/plonk/transcript.py
+#: --cases general/plonk/verify --cases general/kzg``; see conformance-vectors/README.md).
 DEFAULT_MODULES = (
     "consensus/sortition.py",
     "consensus/provisioners.py",
