@@ -2,7 +2,8 @@
 for the ``tiny`` and ``mainnet`` presets (spec/consensus.md §11).
 
 Every case is a round 1 on the genesis tip of six provisioners whose keys come from
-``duskspec.consensus.lockstep.make_keys(6, seed)``; ``pre`` lists their public keys and
+``duskspec.consensus.lockstep.make_keys(6, seed)`` (``mainnet`` ``aggregation/full_committee``:
+300, for a 64-member committee); ``pre`` lists their public keys and
 stakes, so an implementation needs no key material. Messages are wire frames (topic byte and
 all, spec/consensus.md §4.2) recorded from real rounds run by
 :class:`duskspec.consensus.lockstep.Lockstep` with real BLS signatures.
