@@ -1,6 +1,7 @@
 """Operator mutation run: how many small bugs do the committed vectors alone catch?
 
-``make mutation`` (or ``python tools/mutation.py [MODULE...] [--limit N] [--json FILE]``)
+``make mutation`` (or ``python tools/mutation.py [MODULE...] [--limit N | --sample N --seed S]
+[--cases PREFIX] [--crypto fast|reference] [--json FILE]``)
 takes each module below ``reference/duskspec`` (default: :data:`DEFAULT_MODULES`, the ones
 the vectors exercise), and for every mutation point inside a function makes one mutant:
 
@@ -26,6 +27,8 @@ import ast
 import copy
 import importlib
 import json
+import os
+import random
 import signal
 import sys
 import time
@@ -39,10 +42,11 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "reference" / "duskspec"
 #: The modules whose rules the vectors pin. In ``crypto/``: every module a handler reaches
 #: except ``bls_backends.py`` (group arithmetic delegated to arkworks, or to py_ecc only under
-#: ``--crypto reference``; the two are cross-checked by a Hypothesis property, not by
-#: vectors), ``floor.py`` (the benchmark's pairing floor, no protocol rule), ``plonk/``
-#: (1,000+ mutants, each replaying PLONK proving; measure one file with
-#: ``python tools/mutation.py crypto/plonk/verifier.py``).
+#: ``--crypto reference``: measure it per backend, e.g. ``crypto/bls_backends.py --crypto
+#: reference --cases general/bls``), ``floor.py`` (the benchmark's pairing floor, no protocol
+#: rule), ``plonk/`` (1,200 mutants, most replaying PLONK proving; the verifier side is
+#: measured with ``crypto/plonk/verifier.py crypto/plonk/kzg.py crypto/plonk/transcript.py
+#: --cases general/plonk/verify --cases general/kzg``; see conformance-vectors/README.md).
 DEFAULT_MODULES = (
     "consensus/sortition.py",
     "consensus/provisioners.py",
@@ -175,14 +179,16 @@ def _alarm(_signum: int, _frame: Any) -> None:
 _CASES: list[tuple[dict[str, Any], bool, Any, frozenset[tuple[str, tuple[str, ...]]]]] = []
 
 
-def load_cases(modules: list[str]) -> float:
+def load_cases(modules: list[str], prefixes: tuple[str, ...] = ()) -> float:
     """Read every committed case once (request and expectation), so the run is immune to
     the tree changing underneath it and does no file I/O per mutant; replay each once on
     the unmutated code under a profiler to record which functions of ``modules`` it reaches.
-    Returns the CPU seconds of that traced replay. A mutant is replayed only against the
-    cases that reach its function: a case that never calls the function cannot see the
-    change. Caches are emptied before each case (:func:`clear_caches`), so a call is not
-    hidden behind a result cached by an earlier case."""
+    Returns the CPU seconds of that traced replay. With ``prefixes``, only the cases whose
+    folder (relative to ``conformance-vectors/``) starts with one of them are read. A mutant
+    is replayed only against the cases that reach its function: a case that never calls the
+    function cannot see the change. Caches are emptied before each case
+    (:func:`clear_caches`), so a call is not hidden behind a result cached by an earlier
+    case."""
     from duskspec import paths
     from duskspec.vectors.verify import _expectation, find_cases, request_for
 
@@ -192,7 +198,12 @@ def load_cases(modules: list[str]) -> float:
     owner_of: dict[Any, tuple[str, tuple[str, ...]] | None] = {}
     _CASES.clear()
     start = time.process_time()
-    for case_id, case in enumerate(find_cases(paths.VECTORS_DIR)):
+    chosen = [
+        case
+        for case in find_cases(paths.VECTORS_DIR)
+        if not prefixes or case.relative_to(paths.VECTORS_DIR).as_posix().startswith(prefixes)
+    ]
+    for case_id, case in enumerate(chosen):
         valid, expected = _expectation(case)
         request = request_for(case, case_id)
         codes: set[Any] = set()
@@ -219,10 +230,22 @@ def load_cases(modules: list[str]) -> float:
     return time.process_time() - start
 
 
+#: Module-level memos (dicts) the package fills by hand, as (module, name): emptied with
+#: the ``functools`` caches. Without this a point decoded by the unmutated code (or an earlier
+#: case) would be answered from ``jubjub._DECODED`` and hide every mutant of the decoding.
+MEMOS = (
+    ("duskspec.crypto.jubjub", "_DECODED"),
+    ("duskspec.runtime.vm.host_queries", "_CACHE"),
+    ("duskspec.crypto.plonk.polynomial", "_TWIDDLES"),
+    ("duskspec.crypto.plonk.polynomial", "_SHIFT_POWERS"),
+)
+
+
 def clear_caches() -> None:
-    """Empty every ``functools`` cache of the package, so no result computed by other code
-    (the unmutated functions, or an earlier case) stands in for a call: a case's reach is
-    then all it computes, and a mutant is seen through every cached caller."""
+    """Empty every ``functools`` cache of the package and every memo of :data:`MEMOS`, so no
+    result computed by other code (the unmutated functions, or an earlier case) stands in
+    for a call: a case's reach is then all it computes, and a mutant is seen through every
+    cached caller."""
     for loaded in list(sys.modules.values()):
         if loaded is None or not getattr(loaded, "__name__", "").startswith("duskspec"):
             continue
@@ -230,6 +253,10 @@ def clear_caches() -> None:
             clear = getattr(value, "cache_clear", None)
             if callable(clear):
                 clear()
+    for module_name, name in MEMOS:
+        module = sys.modules.get(module_name)
+        if module is not None:
+            getattr(module, name).clear()
 
 
 def _spans(tree: ast.Module) -> list[tuple[int, int, tuple[str, ...]]]:
@@ -330,12 +357,25 @@ def _install(module: types.ModuleType, owner: tuple[str, ...], scratch: dict[str
     return lambda: setattr(cls, owner[1], original)
 
 
-def run_module(rel: str, limit: int | None) -> dict[str, Any]:
+def sample(found: list[Point], limit: int | None, size: int | None, seed: int) -> list[Point]:
+    """The mutants to run: the first ``limit``, or ``size`` drawn by ``random.Random(seed)``
+    (kept in source order), or all."""
+    if limit:
+        return found[:limit]
+    if size and size < len(found):
+        return sorted(random.Random(seed).sample(found, size), key=lambda p: p.index)
+    return found
+
+
+def run_module(
+    rel: str, limit: int | None, size: int | None = None, seed: int = 0
+) -> dict[str, Any]:
     name = "duskspec." + rel.removesuffix(".py").replace("/", ".")
     module = importlib.import_module(name)
     source = (PACKAGE / rel).read_text()
     tree = ast.parse(source)
-    chosen = points(tree)[:limit] if limit else points(tree)
+    found = points(tree)
+    chosen = sample(found, limit, size, seed)
     killed, survivors = 0, []
     for point in chosen:
         code = compile(mutate(tree, point.index), str(PACKAGE / rel), "exec")
@@ -363,6 +403,7 @@ def run_module(rel: str, limit: int | None) -> dict[str, Any]:
     return {
         "module": rel,
         "mutants": total,
+        "points": len(found),
         "killed": killed,
         "score": killed / total if total else 1.0,
         "survivors": survivors,
@@ -378,11 +419,32 @@ def main(argv: list[str]) -> int:
         help="paths below reference/duskspec (default: %(default)s)",
     )
     parser.add_argument("--limit", type=int, help="at most N mutants per module")
+    parser.add_argument(
+        "--sample",
+        type=int,
+        metavar="N",
+        help="run N mutants per module drawn with --seed (for modules too slow to run whole)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of --sample (default: 0)")
+    parser.add_argument(
+        "--cases",
+        action="append",
+        default=[],
+        metavar="PREFIX",
+        help="replay only the cases below conformance-vectors/PREFIX (repeatable; default: all)",
+    )
+    parser.add_argument(
+        "--crypto",
+        choices=("fast", "reference"),
+        help="the BLS backend of the replay (default: DUSKSPEC_CRYPTO, else fast)",
+    )
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGVTALRM, _alarm)
+    if args.crypto:
+        os.environ["DUSKSPEC_CRYPTO"] = args.crypto
     try:
-        traced = load_cases(args.modules)
+        traced = load_cases(args.modules, tuple(args.cases))
     except RuntimeError as exc:
         print(f"error: mutation.baseline: {exc}", file=sys.stderr)
         return 1
@@ -401,13 +463,19 @@ def main(argv: list[str]) -> int:
     results = []
     for rel in args.modules:
         start_cpu, start_wall = time.process_time(), time.monotonic()
-        result = run_module(rel, args.limit)
+        result = run_module(rel, args.limit, args.sample, args.seed)
         result["cpu_s"] = round(time.process_time() - start_cpu, 1)
         result["wall_s"] = round(time.monotonic() - start_wall, 1)
         results.append(result)
+        drawn = (
+            f"; {result['mutants']} of {result['points']} drawn, seed {args.seed}"
+            if result["mutants"] < result["points"]
+            else ""
+        )
         print(
             f"{rel:<32} {result['killed']:>4} / {result['mutants']:<4} killed  "
-            f"{result['score']:6.1%}  ({result['cpu_s']:.0f} s CPU, {result['wall_s']:.0f} s)",
+            f"{result['score']:6.1%}  ({result['cpu_s']:.0f} s CPU, {result['wall_s']:.0f} s"
+            f"{drawn})",
             flush=True,
         )
         for survivor in result["survivors"]:

@@ -2,7 +2,8 @@
 for the ``tiny`` and ``mainnet`` presets (spec/consensus.md §11).
 
 Every case is a round 1 on the genesis tip of six provisioners whose keys come from
-``duskspec.consensus.lockstep.make_keys(6, seed)``; ``pre`` lists their public keys and
+``duskspec.consensus.lockstep.make_keys(6, seed)`` (``mainnet`` ``aggregation/full_committee``:
+300, for a 64-member committee); ``pre`` lists their public keys and
 stakes, so an implementation needs no key material. Messages are wire frames (topic byte and
 all, spec/consensus.md §4.2) recorded from real rounds run by
 :class:`duskspec.consensus.lockstep.Lockstep` with real BLS signatures.
@@ -20,6 +21,7 @@ An *observer* (a node without keys: it votes for nothing) receives the frames:
 from __future__ import annotations
 
 import dataclasses
+import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -31,6 +33,7 @@ from duskspec.consensus.constants import PRESETS, ConsensusParams
 from duskspec.consensus.genesis import genesis_tip
 from duskspec.consensus.lockstep import Lockstep, make_keys
 from duskspec.consensus.messages import (
+    VALIDATION_SIGN_TAG,
     QuorumMessage,
     RatificationVote,
     SignInfo,
@@ -39,9 +42,10 @@ from duskspec.consensus.messages import (
     Vote,
     VoteKind,
     decode_attestation,
+    signed_vote_message,
 )
 from duskspec.consensus.provisioners import Provisioner, provisioner_set
-from duskspec.consensus.sortition import StepName
+from duskspec.consensus.sortition import BITSET_WIDTH, StepName
 from duskspec.consensus.verification import SignatureVerifier, check_attestation
 from duskspec.consensus.wire import AcceptedBlock, WireMessage, decode_message, encode_message
 from duskspec.crypto import bls
@@ -203,6 +207,42 @@ def aggregation_cases(params: ConsensusParams) -> Iterator[Case]:
         frames([votes[0], conflicting]),
         pre=pre,
         expected_error="consensus.conflicting_vote",
+    )
+    if params.validation_credits == BITSET_WIDTH:
+        yield full_committee_case(params)
+
+
+#: A mainnet pool whose iteration-0 Validation committee has 64 distinct members, one credit
+#: each, so ``Committee::bits`` fills all 64 bits (spec/consensus.md rule 2.12): 300 keys of
+#: ``make_keys(300, 64)``, stakes drawn from ``random.Random(FULL_COMMITTEE_STAKES)`` in
+#: ``[minimum, 2·minimum)``. The seed is the first found by a search; the case asserts it.
+FULL_COMMITTEE_KEYS = 300
+FULL_COMMITTEE_STAKES = 1897
+
+
+def full_committee_case(params: ConsensusParams) -> Case:
+    keys = make_keys(FULL_COMMITTEE_KEYS, BITSET_WIDTH)
+    rng = random.Random(FULL_COMMITTEE_STAKES)
+    pre = RoundPre(
+        tuple(
+            StakePart(k.public_key, params.minimum_stake + rng.randrange(params.minimum_stake), 0)
+            for k in keys
+        )
+    )
+    state, ctx = observer(pre, params)
+    committee = rnd.committee(state, ctx, 0, StepName.VALIDATION)
+    assert len(committee.members) == BITSET_WIDTH
+    last = committee.members[-1].public_key
+    signer = next(k for k in keys if k.public_key == last)
+    vote = Vote(VoteKind.NO_CANDIDATE)
+    message = signed_vote_message(state.header(0), VALIDATION_SIGN_TAG, vote)
+    signature = bls.sign_multisig(signer.secret_key, signer.public_key, message)
+    frame = ValidationVote(state.header(0), vote, SignInfo(signer.public_key, signature))
+    return Case(
+        "full_committee",
+        "64 distinct members (the bitset's width): the last member's vote sets bit 63",
+        frames([frame]),
+        pre=pre,
     )
 
 

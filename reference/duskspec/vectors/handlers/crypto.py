@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
 from duskspec.crypto import (
     bls,
     elgamal,
@@ -181,6 +183,12 @@ def malformed_public_keys() -> Iterator[tuple[str, str, bytes, str]]:
         "pk_x_not_canonical",
         "x_im equal to q",
         _Q_WITH_FLAG + bytes(48),
+        "crypto.bls_public_key_invalid",
+    )
+    yield (
+        "pk_x_re_not_canonical",
+        "x_re equal to q + 2: read mod q, x = 2 would be on G2 (outside the subgroup)",
+        bytes([0x80]) + bytes(47) + (FIELD_MODULUS + 2).to_bytes(48, "big"),
         "crypto.bls_public_key_invalid",
     )
     yield "pk_off_curve", "x = 0 has no y on G2", G2_OFF_CURVE, "crypto.bls_public_key_invalid"
@@ -1634,6 +1642,28 @@ def _decrypt_value_cases() -> Iterator[Case]:
         DecryptValueInput(b"alice", encoded, value_enc[:67]),
         "crypto.note_value_enc_length",
     )
+    yield Case(
+        "blinder_max",
+        "a sealed blinder of t - 1, the high end of [0, t)",
+        DecryptValueInput(b"alice", encoded, _sealed_value(pk, address, SUBGROUP_ORDER - 1)),
+    )
+    yield rejected(
+        "blinder_order",
+        "a sealed blinder of t: authentic, but not a canonical scalar",
+        DecryptValueInput(b"alice", encoded, _sealed_value(pk, address, SUBGROUP_ORDER)),
+        "crypto.note_blinder_noncanonical",
+    )
+
+
+def _sealed_value(
+    pk: phoenix_keys.PublicKey, address: phoenix_keys.StealthAddress, blinder: int
+) -> bytes:
+    """A ``value_enc`` of value 1000 sealed by hand with AES-GCM for alice's address with
+    r = 777, so the plaintext may hold a blinder ``encrypt_value`` refuses to encode."""
+    key = phoenix_keys.value_encryption_key(jubjub.scalar_mul(pk.A, 777), address)
+    nonce = bytes(range(12))
+    plaintext = (1000).to_bytes(8, "little") + blinder.to_bytes(32, "little")
+    return nonce + AESGCM(key).encrypt(nonce, plaintext, None)
 
 
 def _sender_cases() -> Iterator[Case]:

@@ -247,6 +247,30 @@ def _kzg_srs_cases() -> Iterator[Case]:
         SrsInput(swapped),
         expected_error="crypto.srs_powers",
     )
+    yield Case(
+        "header_only",
+        "the 12-byte header alone: long enough for the magic, not for its powers",
+        SrsInput(data[:12]),
+        expected_error="crypto.srs_length",
+    )
+    small = kzg.encode_srs(kzg.insecure_test_srs(b"vectors", 2))
+    yield Case("valid_2", "2 powers, the fewest a file may hold", SrsInput(small))
+    one_power = small[:8] + (1).to_bytes(4, "little") + small[12 : 12 + kzg.G1_BYTES]
+    yield Case(
+        "one_power",
+        "1 power (and both G2 points): below the minimum of 2",
+        SrsInput(one_power + small[12 + 2 * kzg.G1_BYTES :]),
+        expected_error="crypto.srs_length",
+    )
+    powers = list(srs.g1_powers)
+    powers[7] = powers[6]
+    last = kzg.encode_srs(kzg.SRS(tuple(powers), srs.g2, srs.g2_tau))
+    yield Case(
+        "inconsistent_last_power",
+        "[τ^7]_1 replaced by [τ^6]_1: the last pair of the check is wrong",
+        SrsInput(last),
+        expected_error="crypto.srs_powers",
+    )
 
 
 # --- PLONK ----------------------------------------------------------------------------------

@@ -368,6 +368,20 @@ def _convert_cases() -> Iterator[Case]:
         ),
     )
     yield _case(
+        "zero_deposit",
+        "M5 a convert of 0: its transparent note of value 0 is not inserted",
+        _moon(
+            ALICE_SK,
+            A,
+            A,
+            0,
+            1,
+            deposit=0,
+            deposit_contract=TRANSFER_CONTRACT,
+            convert_address=address,
+        ),
+    )
+    yield _case(
         "without_address",
         "M5 a convert names the note's address",
         _moon(ALICE_SK, A, A, 0, 1, deposit=700, deposit_contract=TRANSFER_CONTRACT),
