@@ -39,7 +39,7 @@ from duskspec.runtime.abstraction import (
 from duskspec.runtime.state import RuntimeState
 from duskspec.runtime.transactions import PhoenixTx
 from duskspec.tla.tlc import find_tools, parse_output, tlc_command
-from duskspec.tla.trace import state_diff, tla_record, tla_value
+from duskspec.tla.trace import state_diff, tla_record, tla_value, write_trace_cfg
 
 #: The trace module's name (``TraceLedgerRun.tla``, ``.cfg``, ``.json``).
 MODULE = "TraceLedgerRun"
@@ -236,12 +236,7 @@ def write_ledger_trace(recorder: LedgerRecorder, folder: Path) -> Path:
         "CheckNullifiers = TRUE",
         "TraceLog <- RunLog",
     ]
-    (folder / f"{MODULE}.cfg").write_text(
-        "\\* Written by `duskspec simulate --trace-ledger`; checked by `duskspec trace-check`.\n"
-        "CONSTANTS\n"
-        + "".join(f"    {c}\n" for c in constants)
-        + "INIT TraceInit\nNEXT TraceNext\nCHECK_DEADLOCK FALSE\nINVARIANT TraceAccepted\n"
-    )
+    write_trace_cfg(folder / f"{MODULE}.cfg", "--trace-ledger", constants)
     sidecar = {
         "unit": unit,
         "stutters": recorder.stutters,

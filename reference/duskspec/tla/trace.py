@@ -315,12 +315,7 @@ def write_round(trace: RoundTrace, folder: Path) -> Path:
         "TraceStart <- RoundStart",
         "TraceCredits <- RoundCredits",
     ]
-    (folder / f"{name}.cfg").write_text(
-        "\\* Written by `duskspec simulate --trace`; checked by `duskspec trace-check`.\n"
-        "CONSTANTS\n"
-        + "".join(f"    {c}\n" for c in constants)
-        + "INIT TraceInit\nNEXT TraceNext\nCHECK_DEADLOCK FALSE\nINVARIANT TraceAccepted\n"
-    )
+    write_trace_cfg(folder / f"{name}.cfg", "--trace", constants)
     sidecar = {
         "round": trace.round,
         "start": state_to_json(trace.start),
@@ -639,3 +634,15 @@ def replay_behaviour(net: TraceNet, behaviour: list[dict[str, Any]]) -> ReplayRe
             raise ReplayMismatch(f"step {index} {label}: {diff}")
         counts[step["action"]] = counts.get(step["action"], 0) + 1
     return ReplayResult(len(behaviour) - 1, counts, noise, tuple(net.rejected))
+
+
+def write_trace_cfg(path: Path, flag: str, constants: list[str]) -> None:
+    """The TLC configuration of a trace module: ``constants``, then ``TraceInit``/``TraceNext``
+    checked for ``TraceAccepted`` without deadlock checking (a trace ends where its log ends).
+    Shared by the round trace and the ledger trace (``duskspec simulate`` ``flag``)."""
+    path.write_text(
+        f"\\* Written by `duskspec simulate {flag}`; checked by `duskspec trace-check`.\n"
+        "CONSTANTS\n"
+        + "".join(f"    {c}\n" for c in constants)
+        + "INIT TraceInit\nNEXT TraceNext\nCHECK_DEADLOCK FALSE\nINVARIANT TraceAccepted\n"
+    )
