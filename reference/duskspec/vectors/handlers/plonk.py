@@ -238,13 +238,10 @@ def _kzg_srs_cases() -> Iterator[Case]:
         SrsInput(data[:12] + data[60:108] + data[60:]),
         expected_error="crypto.srs_generator",
     )
-    powers = list(srs.g1_powers)
-    powers[5] = powers[6]
-    swapped = kzg.encode_srs(kzg.SRS(tuple(powers), srs.g2, srs.g2_tau))
     yield Case(
         "inconsistent_powers",
         "[τ^5]_1 replaced by [τ^6]_1: every point valid, the sequence is not τ-powers",
-        SrsInput(swapped),
+        SrsInput(_power_replaced(srs, 5, 6)),
         expected_error="crypto.srs_powers",
     )
     yield Case(
@@ -262,13 +259,10 @@ def _kzg_srs_cases() -> Iterator[Case]:
         SrsInput(one_power + small[12 + 2 * kzg.G1_BYTES :]),
         expected_error="crypto.srs_length",
     )
-    powers = list(srs.g1_powers)
-    powers[7] = powers[6]
-    last = kzg.encode_srs(kzg.SRS(tuple(powers), srs.g2, srs.g2_tau))
     yield Case(
         "inconsistent_last_power",
         "[τ^7]_1 replaced by [τ^6]_1: the last pair of the check is wrong",
-        SrsInput(last),
+        SrsInput(_power_replaced(srs, 7, 6)),
         expected_error="crypto.srs_powers",
     )
 
@@ -569,3 +563,11 @@ HANDLERS: tuple[Handler, ...] = (
         cases=_plonk_verify_cases,
     ),
 )
+
+
+def _power_replaced(srs: kzg.SRS, index: int, source: int) -> bytes:
+    """``srs`` encoded with ``[τ^index]_1`` replaced by ``[τ^source]_1``: every point valid,
+    the sequence no longer powers of one τ."""
+    powers = list(srs.g1_powers)
+    powers[index] = powers[source]
+    return kzg.encode_srs(kzg.SRS(tuple(powers), srs.g2, srs.g2_tau))
