@@ -76,7 +76,7 @@ def verify(
 def challenges(
     verifier_key: VerifierKey | bytes, proof_bytes: bytes, public_inputs: Sequence[int]
 ) -> Challenges:
-    """Spec/crypto.md C12.20: the challenges :func:`verify` derives from these inputs, after
+    """The challenges :func:`verify` derives from these inputs (spec/crypto.md C12.20), after
     the same decoding (so malformed input raises the same codes), whether or not the proof
     verifies."""
     vk, _proof = _decoded(verifier_key, proof_bytes, public_inputs)
