@@ -68,14 +68,35 @@ def verify(
 ) -> bool:
     """True when the proof shows knowledge of a witness satisfying the key's circuit with
     these public inputs (in the circuit's ``public_rows`` order)."""
+    vk, proof = _decoded(verifier_key, proof_bytes, public_inputs)
+    ch = transcript_challenges(vk, proof_bytes, public_inputs)
+    return _check(vk, proof, ch, public_inputs)
+
+
+def challenges(
+    verifier_key: VerifierKey | bytes, proof_bytes: bytes, public_inputs: Sequence[int]
+) -> Challenges:
+    """The challenges :func:`verify` derives from these inputs (spec/crypto.md C12.20), after
+    the same decoding (so malformed input raises the same codes), whether or not the proof
+    verifies."""
+    vk, _proof = _decoded(verifier_key, proof_bytes, public_inputs)
+    return transcript_challenges(vk, proof_bytes, public_inputs)
+
+
+def _decoded(
+    verifier_key: VerifierKey | bytes, proof_bytes: bytes, public_inputs: Sequence[int]
+) -> tuple[VerifierKey, Proof]:
+    """Step 1's decoding: the key, the public-input count and range, then the proof."""
     vk = _decoded_key(verifier_key) if isinstance(verifier_key, bytes) else verifier_key
     check_public_inputs(public_inputs, len(vk.public_rows))
-    proof = decode_proof(proof_bytes)
-    return _check(vk, proof, proof_bytes, public_inputs)
+    return vk, decode_proof(proof_bytes)
 
 
 @dataclass(frozen=True)
-class _Challenges:
+class Challenges:
+    """The Fiat-Shamir challenges of §12.4 in the order they are drawn: β, γ, α, ζ, v, v_ω
+    (scalars below r) and u (128 bits)."""
+
     beta: int
     gamma: int
     alpha: int
@@ -85,7 +106,7 @@ class _Challenges:
     u: int
 
 
-def _challenges(vk: VerifierKey, data: bytes, public_inputs: Sequence[int]) -> _Challenges:
+def transcript_challenges(vk: VerifierKey, data: bytes, public_inputs: Sequence[int]) -> Challenges:
     """Replay the prover's transcript (§12.4) on the proof's own bytes."""
     transcript = start_transcript(vk.encoded, public_inputs)
     points = [data[k * G1_BYTES : (k + 1) * G1_BYTES] for k in range(len(PROOF_POINTS))]
@@ -103,7 +124,7 @@ def _challenges(vk: VerifierKey, data: bytes, public_inputs: Sequence[int]) -> _
     v_omega = transcript.challenge(b"v_omega")
     transcript.append(b"w_zeta", points[9])
     transcript.append(b"w_zeta_omega", points[10])
-    return _Challenges(beta, gamma, alpha, zeta, v, v_omega, transcript.short_challenge(b"u"))
+    return Challenges(beta, gamma, alpha, zeta, v, v_omega, transcript.short_challenge(b"u"))
 
 
 def _lagrange_at(zeta: int, n: int, rows: Sequence[int]) -> list[int] | None:
@@ -119,9 +140,8 @@ def _lagrange_at(zeta: int, n: int, rows: Sequence[int]) -> list[int] | None:
     return [w * vanishing * i % R for w, i in zip(omega_rows, inverses, strict=True)]
 
 
-def _check(vk: VerifierKey, proof: Proof, data: bytes, public_inputs: Sequence[int]) -> bool:
-    """Steps 2-5 of §12.7 on a decoded proof; ``data`` is its bytes (absorbed as they are)."""
-    ch = _challenges(vk, data, public_inputs)
+def _check(vk: VerifierKey, proof: Proof, ch: Challenges, public_inputs: Sequence[int]) -> bool:
+    """Steps 2-5 of §12.7 on a decoded proof and its challenges."""
     n = vk.n
     lagrange = _lagrange_at(ch.zeta, n, [0, *vk.public_rows])
     if lagrange is None:
