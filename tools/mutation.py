@@ -28,6 +28,7 @@ import copy
 import importlib
 import json
 import os
+import pkgutil
 import random
 import signal
 import sys
@@ -198,6 +199,8 @@ def load_cases(modules: list[str], prefixes: tuple[str, ...] = ()) -> float:
     owner_of: dict[Any, tuple[str, tuple[str, ...]] | None] = {}
     _CASES.clear()
     start = time.process_time()
+    clear_caches()
+    before = _containers()
     chosen = [
         case
         for case in find_cases(paths.VECTORS_DIR)
@@ -227,6 +230,9 @@ def load_cases(modules: list[str], prefixes: tuple[str, ...] = ()) -> float:
             if owner_of[code] is not None:
                 reached.add(owner_of[code])
         _CASES.append((request, valid, expected, frozenset(reached)))  # type: ignore[arg-type]
+    unlisted = unlisted_memos(before, _containers())
+    if unlisted:
+        raise RuntimeError(f"module-level state not emptied per case: {', '.join(unlisted)}")
     return time.process_time() - start
 
 
@@ -238,7 +244,63 @@ MEMOS = (
     ("duskspec.runtime.vm.host_queries", "_CACHE"),
     ("duskspec.crypto.plonk.polynomial", "_TWIDDLES"),
     ("duskspec.crypto.plonk.polynomial", "_SHIFT_POWERS"),
+    ("duskspec.consensus.verification", "_committees"),
+    ("duskspec.consensus.wire", "_decode_memo"),
+    ("duskspec.chain", "_EXECUTED"),
+    ("duskspec.chain", "_CHECKED"),
+    ("duskspec.chain", "_DECODED"),
+    ("duskspec.chain", "_PROVISIONERS"),
 )
+#: Module-level containers a replay changes that are not memos of a result: the VM's
+#: compiled WebAssembly (engines, modules, linkers, pools, keyed by configuration and
+#: bytecode; the host functions they call are looked up when called, so a mutant is seen),
+#: its stack of running sessions, and the committee memo's last round (which only decides
+#: when old rounds are dropped). :func:`unlisted_memos` fails the run on any other.
+NOT_MEMOS = (
+    ("duskspec.runtime.vm.machine", "_ENGINES"),
+    ("duskspec.runtime.vm.machine", "_IMPORT_NAMES"),
+    ("duskspec.runtime.vm.machine", "_MODULES"),
+    ("duskspec.runtime.vm.machine", "_PRE"),
+    ("duskspec.runtime.vm.machine", "_ENTRIES"),
+    ("duskspec.runtime.vm.machine", "_LINKERS"),
+    ("duskspec.runtime.vm.machine", "_ACTIVE"),
+    ("duskspec.runtime.vm.machine", "_RESETTABLE"),
+    ("duskspec.runtime.vm.machine", "_POOLS"),
+    ("duskspec.consensus.verification", "_last_round"),
+)
+
+
+def _containers() -> dict[tuple[str, str], tuple[int, int]]:
+    """(identity, size) of every module-level dict, list or set of the package, with every
+    module of the package imported first (so one imported during a replay is seen too)."""
+    import duskspec
+
+    for info in pkgutil.walk_packages(duskspec.__path__, "duskspec."):
+        importlib.import_module(info.name)
+    found = {}
+    for loaded in list(sys.modules.values()):
+        name = getattr(loaded, "__name__", "")
+        if loaded is None or not name.startswith("duskspec"):
+            continue
+        for attr, value in list(vars(loaded).items()):
+            if isinstance(value, (dict, list, set)):
+                found[(name, attr)] = (id(value), len(value))
+    return found
+
+
+def unlisted_memos(
+    before: dict[tuple[str, str], tuple[int, int]], after: dict[tuple[str, str], tuple[int, int]]
+) -> list[str]:
+    """The module-level containers that changed between two snapshots and are in neither
+    :data:`MEMOS` nor :data:`NOT_MEMOS`: a memo the run does not empty would carry one
+    mutant's results into the next mutant's replay (a false kill) or answer a mutant with
+    the unmutated result (a false survivor)."""
+    known = set(MEMOS) | set(NOT_MEMOS)
+    return sorted(
+        f"{module}.{attr}"
+        for (module, attr), state in after.items()
+        if (module, attr) not in known and before.get((module, attr)) != state
+    )
 
 
 def clear_caches() -> None:
