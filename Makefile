@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 
 # `make help` lists the targets: every line starting with two hashes is its help text.
 
-.PHONY: help run test unit dist mutation model-check vectors verify-vectors bench lint clean
+.PHONY: help run test unit dist mutation mutation-plonk model-check vectors verify-vectors bench lint clean
 
 ## help: list the targets
 help:
@@ -59,6 +59,10 @@ dist: $(STAMP)
 ##           vectors; prints the score per module and the survivors (tools/mutation.py)
 mutation: $(STAMP)
 	$(BIN)/python tools/mutation.py
+
+## mutation-plonk: the same for every module of crypto/plonk/ (about an hour of CPU)
+mutation-plonk: $(STAMP)
+	$(BIN)/python tools/mutation.py --plonk
 
 ## verify-vectors: replay conformance-vectors/ against the reference
 verify-vectors: $(STAMP)

@@ -66,6 +66,15 @@ DEFAULT_MODULES = (
     "crypto/jubjub.py",
     "encoding.py",
 )
+#: ``--plonk``: every module of ``crypto/plonk/`` and its gadgets (the prover side replays
+#: PLONK proving and the transfer circuit, so this takes far longer than the default run),
+#: except ``examples.py``, the example circuits the vector generator proves: a case carries
+#: its circuit as bytes, so no replay calls them.
+PLONK_MODULES = tuple(
+    path.relative_to(PACKAGE).as_posix()
+    for path in sorted((PACKAGE / "crypto" / "plonk").rglob("*.py"))
+    if path.name not in ("__init__.py", "examples.py")
+)
 #: A mutant's replay may take this many times the unmutated CPU time of the cases it
 #: replays (plus :data:`TIMEOUT_SLACK_S`) before it counts as looping; CPU time, so a loaded
 #: machine does not turn slow survivors into kills.
@@ -480,6 +489,9 @@ def main(argv: list[str]) -> int:
         default=list(DEFAULT_MODULES),
         help="paths below reference/duskspec (default: %(default)s)",
     )
+    parser.add_argument(
+        "--plonk", action="store_true", help="run the modules of crypto/plonk/ (PLONK_MODULES)"
+    )
     parser.add_argument("--limit", type=int, help="at most N mutants per module")
     parser.add_argument(
         "--sample",
@@ -502,6 +514,8 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args(argv)
+    if args.plonk:
+        args.modules = list(PLONK_MODULES)
     signal.signal(signal.SIGVTALRM, _alarm)
     if args.crypto:
         os.environ["DUSKSPEC_CRYPTO"] = args.crypto
