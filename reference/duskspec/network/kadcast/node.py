@@ -165,6 +165,33 @@ def _send(peer_ip: bytes, message: Message, msg_id: bytes | None = None, hops: i
     return sim.Send(sim_index(peer_ip), message, encoded_size(message), msg_id, hops)
 
 
+#: node id -> (PING, PONG, their size) of the node with that id (rule N6.4; spec N14.2).
+_CONTROL: dict[bytes, tuple[Ping, Pong, int]] = {}
+#: :data:`_CONTROL` is emptied when it holds this many nodes.
+_CONTROL_MAX = 65536
+
+
+def _control(state: KadcastNode) -> tuple[Ping, Pong, int]:
+    """``Ping(state.header, state.version)``, ``Pong(state.header, state.version)`` and
+    their encoded size (both the same), built once per node: they carry nothing else, and
+    a cached pair is used only if it holds this very header and version."""
+    header, version = state.header, state.version
+    cached = _CONTROL.get(header.node_id)
+    if cached is not None and cached[0].header is header and cached[0].version is version:
+        return cached
+    ping = Ping(header, version)
+    made = (ping, Pong(header, version), encoded_size(ping))
+    if len(_CONTROL) >= _CONTROL_MAX:
+        _CONTROL.clear()
+    _CONTROL[header.node_id] = made
+    return made
+
+
+def _send_control(peer_ip: bytes, message: Ping | Pong, size: int) -> sim.Send:
+    """:func:`_send` of a PING or PONG of :func:`_control` (no message id, one hop)."""
+    return tuple.__new__(sim.Send, (sim_index(peer_ip), message, size, None, 1))
+
+
 # --- the machine --------------------------------------------------------------------------
 
 
@@ -221,8 +248,13 @@ def handle_peer(
     elif type(message) is not Broadcast:
         table, result = rt.insert(state.table, peer, now, params)
     else:
-        return state, (_send(peer.ip, Ping(state.header, state.version)),)
-    pings = (_send(result.ping.ip, Ping(state.header, state.version)),) if result.ping else ()
+        ping, _, size = _control(state)
+        return state, (_send_control(peer.ip, ping, size),)
+    if result.ping is None:
+        pings: Outputs = ()
+    else:
+        ping, _, size = _control(state)
+        pings = (_send_control(result.ping.ip, ping, size),)
     if table is state.table:
         return state, pings
     return _with_table(state, table), pings
@@ -235,7 +267,8 @@ def handle_request(
     NODES answering one of our FIND_NODES starts recursive discovery (rules N6.2, N10.6);
     PONG needs nothing more."""
     if isinstance(message, Ping):
-        return state, (_send(peer.ip, Pong(state.header, state.version)),)
+        _, pong, size = _control(state)
+        return state, (_send_control(peer.ip, pong, size),)
     if isinstance(message, FindNodes):
         closest = rt.closest_peers(state.table, message.target, state.params.k)
         return state, (_send(peer.ip, Nodes(state.header, state.version, closest)),)

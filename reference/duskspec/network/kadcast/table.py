@@ -295,21 +295,41 @@ def refresh_known(
     ``tuple.__new__``; ``tests/network/test_kadcast_purity.py`` checks it gives what
     :func:`refresh` gives."""
     node_id = peer.node_id
-    if len(node_id) != ID_LEN or len(table.root) != ID_LEN:
-        bucket_height(table.root, node_id)  # raises network.bad_id_length
-    distance = int.from_bytes(table.root, "little") ^ int.from_bytes(node_id, "little")
+    root = table.root
+    if len(node_id) != ID_LEN or len(root) != ID_LEN:
+        bucket_height(root, node_id)  # raises network.bad_id_length
+    distance = int.from_bytes(root, "little") ^ int.from_bytes(node_id, "little")
     if not distance:
         return None
     height = distance.bit_length() - 1
-    bucket = bucket_at(table, height)
-    index = _position(bucket, node_id)
-    if index is None:
-        return None
+    groups = table.groups
+    group = groups[height >> 3]
+    bucket = group[height & 7]
     entries = bucket.entries
-    fresh = tuple.__new__(TableEntry, (entries[index].peer, now, None))
-    moved = (*entries[:index], *entries[index + 1 :], fresh)
-    updated = _try_perform_eviction(tuple.__new__(Bucket, (moved, bucket.pending)), now, params)
-    return _with_bucket(table, height, updated), _updated(_newly_flagged(bucket, updated))
+    index = 0
+    for entry in entries:  # _position, inlined
+        if entry[0][2] == node_id:
+            break
+        index += 1
+    else:
+        return None
+    fresh = tuple.__new__(TableEntry, (entries[index][0], now, None))
+    if index == len(entries) - 1:
+        moved = (*entries[:index], fresh)
+    else:
+        moved = (*entries[:index], *entries[index + 1 :], fresh)
+    updated = tuple.__new__(Bucket, (moved, bucket[1]))
+    if len(moved) >= params.k:  # only a full bucket can flag or evict (N4.4)
+        updated = _try_perform_eviction(updated, now, params)
+    # Only a flagged front entry can be newly flagged (N4.3).
+    ping = None if updated[0][0][2] is None else _newly_flagged(bucket, updated)
+    # _with_bucket, inlined.
+    spliced_group = list(group)
+    spliced_group[height & 7] = updated
+    spliced = list(groups)
+    spliced[height >> 3] = tuple(spliced_group)
+    spliced_table = tuple.__new__(RoutingTable, (root, tuple(spliced)))
+    return spliced_table, UPDATED if ping is None else InsertResult(InsertOutcome.UPDATED, ping)
 
 
 def has_peer(table: RoutingTable, node_id: bytes) -> bool:
