@@ -381,14 +381,18 @@ def receive_broadcast(
 def _delegate(
     state: KadcastNode, targets: Sequence[Any], frame: bytes, message_id: bytes, hops: int
 ) -> Outputs:
-    size = encoded_size(Broadcast(state.header, 0, frame))  # the same at every height
+    """One :class:`~duskspec.network.sim.Send` per delegation, one BROADCAST per height
+    (its size is the same at every height); each ``Send`` built with ``tuple.__new__``."""
+    header = state.header
+    size = encoded_size(Broadcast(header, 0, frame))
     by_height: dict[int, Broadcast] = {}
     sends = []
+    new = tuple.__new__
     for peer, height in targets:
         message = by_height.get(height)
         if message is None:
-            message = by_height[height] = Broadcast(state.header, height, frame)
-        sends.append(sim.Send(sim_index(peer.ip), message, size, message_id, hops))
+            message = by_height[height] = Broadcast(header, height, frame)
+        sends.append(new(sim.Send, (sim_index(peer[0]), message, size, message_id, hops)))
     return tuple(sends)
 
 
