@@ -12,9 +12,8 @@ Simulated node ``i`` lives at IPv4 ``10.a.b.c`` (``i = a·2^16 + b·2^8 + c``), 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from duskspec.errors import NetworkError
 from duskspec.network import sim
@@ -74,8 +73,11 @@ def sim_index(ip: bytes) -> int:
     return int.from_bytes(ip[1:], "big")
 
 
-@dataclass(frozen=True)
-class KadcastNode:
+class KadcastNode(NamedTuple):
+    """One peer's state: a tuple, so a new state is one allocation that shares every
+    field but the changed ones (spec/network.md N14.2); :func:`evolve` is its
+    ``dataclasses.replace``."""
+
     ip: bytes
     header: Header
     table: rt.RoutingTable
@@ -94,8 +96,9 @@ class KadcastNode:
     delivered_before: frozenset[bytes] = frozenset()
     generation_started: int = 0
     #: FIND_NODES sent and not yet answered: address -> (count, time of the last one),
-    #: oldest first (rule N10.6). Never mutated: every change builds a new dict.
-    requests: dict[bytes, tuple[int, int]] = field(default_factory=dict)
+    #: oldest first (rule N10.6). Never mutated: every change builds a new dict (so the
+    #: shared empty default is never written either).
+    requests: dict[bytes, tuple[int, int]] = {}  # noqa: RUF012
 
     @property
     def peer(self) -> PeerInfo:
@@ -144,21 +147,15 @@ def version_matches(version: Version, required: Version = PROTOCOL_VERSION) -> b
 
 
 def evolve(state: KadcastNode, **changes: Any) -> KadcastNode:
-    """``dataclasses.replace`` for the hot path: a new node with ``changes``, every other
-    field shared with ``state`` (which is left as it was), without re-running ``__init__``."""
-    updated = object.__new__(KadcastNode)
-    updated.__dict__.update(state.__dict__)
-    updated.__dict__.update(changes)
-    return updated
+    """``dataclasses.replace`` for a node: a new node with ``changes``, every other field
+    shared with ``state`` (which is left as it was); an unknown field name raises."""
+    return state._replace(**changes)
 
 
 def _with_table(state: KadcastNode, table: rt.RoutingTable) -> KadcastNode:
-    """:func:`evolve` with a new ``table`` only (the per-packet path)."""
-    updated = object.__new__(KadcastNode)
-    fields = updated.__dict__
-    fields.update(state.__dict__)
-    fields["table"] = table
-    return updated
+    """:func:`evolve` with a new ``table`` only (the per-packet path: field 2 replaced,
+    the tuple built with ``tuple.__new__``)."""
+    return tuple.__new__(KadcastNode, (state[0], state[1], table, *state[3:]))
 
 
 def _send(peer_ip: bytes, message: Message, msg_id: bytes | None = None, hops: int = 1) -> sim.Send:
@@ -294,7 +291,7 @@ def answered(state: KadcastNode, ip: bytes) -> KadcastNode:
         requests[ip] = (count - 1, sent_at)
     else:
         del requests[ip]
-    return replace(state, requests=requests)
+    return evolve(state, requests=requests)
 
 
 def requested(state: KadcastNode, ips: Sequence[bytes], now: int) -> KadcastNode:
@@ -310,7 +307,7 @@ def requested(state: KadcastNode, ips: Sequence[bytes], now: int) -> KadcastNode
         requests = {ip: r for ip, r in requests.items() if now - r[1] < REQUEST_TTL_US}
         while len(requests) > REQUESTS_MAX:
             del requests[next(iter(requests))]
-    return replace(state, requests=requests)
+    return evolve(state, requests=requests)
 
 
 def discover(
@@ -323,7 +320,7 @@ def discover(
     fresh = [p for p in targets if p.node_id not in state.asked][: max(room, 0)]
     if not fresh:
         return state, ()
-    state = replace(state, asked=state.asked | {p.node_id for p in fresh})
+    state = evolve(state, asked=state.asked | {p.node_id for p in fresh})
     state = requested(state, [p.ip for p in fresh], now)
     return state, tuple(
         _send(p.ip, FindNodes(state.header, state.version, p.node_id)) for p in fresh
@@ -430,6 +427,6 @@ def maintain_buckets(state: KadcastNode, now: int) -> tuple[KadcastNode, Outputs
     state = requested(state, contacted, now)
     ping = Ping(state.header, state.version)
     sends.extend(_send(p.ip, ping) for p in rt.idle_peers(state.table, now, params))
-    state = replace(state, table=rt.remove_idle(state.table, now, params), asked=frozenset())
+    state = evolve(state, table=rt.remove_idle(state.table, now, params), asked=frozenset())
     state, more = maintain_bootstrap(state, now)
     return state, (*sends, *more)
