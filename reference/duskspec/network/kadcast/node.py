@@ -216,8 +216,11 @@ def check_header(state: KadcastNode, message: Message, source_ip: bytes) -> Peer
     peer = _verified_peer(source_ip, header.sender_port, header.node_id, header.nonce)
     if peer is None:
         raise NetworkError("network.id_mismatch", "id not derived from the source address")
-    if not isinstance(message, Broadcast) and not version_matches(message.version):
-        raise NetworkError("network.version_mismatch", f"version {message.version}")
+    if type(message) is Broadcast:
+        return peer
+    version = message.version
+    if version is not PROTOCOL_VERSION and not version_matches(version):  # ours matches
+        raise NetworkError("network.version_mismatch", f"version {version}")
     return peer
 
 

@@ -63,8 +63,15 @@ def table_of(root: NodeId, buckets: Sequence[Bucket]) -> RoutingTable:
     """The table rooted at ``root`` holding ``buckets`` (one per height, 128 of them)."""
     if len(buckets) != BUCKET_COUNT:
         raise NetworkError("network.bad_table", f"a table has {BUCKET_COUNT} buckets")
-    groups = tuple(tuple(buckets[g : g + GROUP]) for g in range(0, BUCKET_COUNT, GROUP))
+    groups = tuple(
+        _shared_group(tuple(buckets[g : g + GROUP])) for g in range(0, BUCKET_COUNT, GROUP)
+    )
     return RoutingTable(root, groups)
+
+
+def _shared_group(group: tuple[Bucket, ...]) -> tuple[Bucket, ...]:
+    """``group``, or the shared group of empty buckets if it equals it."""
+    return EMPTY_GROUPS[0] if group == EMPTY_GROUPS[0] else group
 
 
 def bucket_at(table: RoutingTable, height: int) -> Bucket:
@@ -195,11 +202,11 @@ def bucket_insert(
         # try to add it a second time).
         return promoted, _updated(_newly_flagged(bucket, promoted))
     if len(checked.entries) < params.k:
-        inserted = Bucket((*checked.entries, TableEntry(peer, now)), checked.pending)
+        inserted = _new_bucket((*checked.entries, _new_entry(peer, now)), checked.pending)
         return inserted, INSERTED
     if is_alive(checked.entries[0], now, params):
         return checked, FULL
-    waiting = Bucket(checked.entries, TableEntry(peer, now))
+    waiting = _new_bucket(checked.entries, _new_entry(peer, now))
     return waiting, InsertResult(InsertOutcome.PENDING, _newly_flagged(bucket, waiting))
 
 
@@ -263,13 +270,21 @@ def refresh(
 
 def remove_idle(table: RoutingTable, now: int, params: KadcastParams) -> RoutingTable:
     """Rule N4.7: drop entries that are no longer alive, then let pending entries in."""
-    buckets = tuple(
-        _insert_pending(
-            Bucket(tuple(e for e in b.entries if is_alive(e, now, params)), b.pending), now, params
-        )
-        for b in table.buckets
-    )
+    buckets = []
+    for before in table.buckets:
+        kept = tuple(e for e in before.entries if is_alive(e, now, params))
+        after = _insert_pending(Bucket(kept, before.pending), now, params)
+        buckets.append(_shared(after, before))
     return table_of(table.root, buckets)
+
+
+def _shared(bucket: Bucket, before: Bucket) -> Bucket:
+    """``bucket``, or an equal bucket that already exists: ``before`` if nothing changed,
+    :data:`EMPTY_BUCKET` if it is empty (spec N14.4: a table does not hold 128 copies of
+    the empty bucket, which the cyclic collector would scan on every full pass)."""
+    if bucket == before:
+        return before
+    return EMPTY_BUCKET if bucket == EMPTY_BUCKET else bucket
 
 
 def remove_peer(
