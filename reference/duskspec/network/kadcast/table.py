@@ -321,13 +321,19 @@ def refresh_known(
     group = groups[height >> 3]
     bucket = group[height & 7]
     entries = bucket.entries
-    index = 0
-    for entry in entries:  # _position, inlined
-        if entry[0][2] == node_id:
-            break
-        index += 1
-    else:
+    if not entries:
         return None
+    # _position, from both ends: a bucket never holds an id twice (spec N14.4), so the
+    # front entry (a flagged one answering its check PING) is tried first, then the others
+    # from the back (the most recently seen write again soonest).
+    if entries[0][0][2] == node_id:  # entry.peer.node_id
+        index = 0
+    else:
+        for index in range(len(entries) - 1, 0, -1):
+            if entries[index][0][2] == node_id:
+                break
+        else:
+            return None
     fresh = tuple.__new__(TableEntry, (entries[index][0], now, None))
     if index == len(entries) - 1:
         moved = (*entries[:index], fresh)
