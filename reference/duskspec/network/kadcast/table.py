@@ -340,8 +340,10 @@ def refresh_known(
     else:
         moved = (*entries[:index], *entries[index + 1 :], fresh)
     updated = tuple.__new__(Bucket, (moved, bucket[1]))
-    if len(moved) >= params.k:  # only a full bucket can flag or evict (N4.4)
-        updated = _try_perform_eviction(updated, now, params)
+    if len(moved) >= params.k:  # only a full bucket can flag or evict (N4.4) ...
+        front = moved[0]
+        if front[2] is not None or not is_alive(front, now, params):  # ... at its front
+            updated = _try_perform_eviction(updated, now, params)
     # Only a flagged front entry can be newly flagged (N4.3).
     ping = None if updated[0][0][2] is None else _newly_flagged(bucket, updated)
     # _with_bucket, inlined.
