@@ -141,7 +141,12 @@ def run_broadcasts(
 
 
 def with_beta(nodes: Sequence[KadcastNode], beta: int) -> list[KadcastNode]:
-    return [evolve(node, params=replace(node.params, beta=beta)) for node in nodes]
+    """``nodes`` with ``beta`` delegates per bucket; nodes with equal parameters share one
+    parameters object (equal values; one object stays in cache on the per-packet path)."""
+    shared: dict[KadcastParams, KadcastParams] = {}
+    for params in {node.params for node in nodes}:
+        shared[params] = replace(params, beta=beta)
+    return [evolve(node, params=shared[node.params]) for node in nodes]
 
 
 def gossip_nodes(nodes: Sequence[KadcastNode], fanout: int, seed: int) -> list[GossipNode]:

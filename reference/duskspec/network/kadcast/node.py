@@ -120,8 +120,15 @@ def new_node(
     node_id = compute_id(ip, port)
     nonce = _nonce(node_id, params.difficulty_produced_bits)
     header = Header(node_id, nonce, port, network_id)
-    boots = tuple((sim_ip(b), port) for b in bootstrap)
+    boots = _bootstrap_addresses(tuple(bootstrap), port)
     return KadcastNode(ip, header, rt.RoutingTable(node_id), params, seed, boots)
+
+
+@lru_cache(maxsize=64)
+def _bootstrap_addresses(bootstrap: tuple[int, ...], port: int) -> tuple[tuple[bytes, int], ...]:
+    """The bootstrap nodes' addresses: one tuple shared by every node given the same list
+    (an immutable value; spec N14.4)."""
+    return tuple((sim_ip(b), port) for b in bootstrap)
 
 
 @lru_cache(maxsize=65536)
@@ -216,7 +223,7 @@ def check_header(state: KadcastNode, message: Message, source_ip: bytes) -> Peer
     peer = _verified_peer(source_ip, header.sender_port, header.node_id, header.nonce)
     if peer is None:
         raise NetworkError("network.id_mismatch", "id not derived from the source address")
-    if type(message) is Broadcast:
+    if isinstance(message, Broadcast):
         return peer
     version = message.version
     if version is not PROTOCOL_VERSION and not version_matches(version):  # ours matches
