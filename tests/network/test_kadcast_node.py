@@ -21,7 +21,7 @@ def filled(index: int, peers: range) -> kn.KadcastNode:
     for p in peers:
         if p != index:
             table, _ = rt.insert(table, kn.new_node(p).peer, 0, MAINNET)
-    return replace(state, table=table)
+    return kn.evolve(state, table=table)
 
 
 def test_pick_delegates_is_seeded_and_bounded() -> None:

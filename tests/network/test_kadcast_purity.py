@@ -99,6 +99,33 @@ def test_the_same_state_and_event_give_the_same_result_whatever_came_after() -> 
         assert step(old, event) == step(fresh, event)
 
 
+def ids_are_unique(table: rt.RoutingTable) -> bool:
+    """Spec N14.4: no bucket holds an id twice, counting its pending entry (what lets
+    ``refresh_known`` search a bucket from both ends)."""
+    for bucket in table.buckets:
+        ids = [entry.peer.node_id for entry in bucket.entries]
+        if bucket.pending is not None:
+            ids.append(bucket.pending.peer.node_id)
+        if len(set(ids)) != len(ids):
+            return False
+    return True
+
+
+def test_no_bucket_holds_an_id_twice() -> None:
+    """Spec N14.4 over the hostile and honest sequence: every state's table keeps its ids
+    unique; the check fails on a bucket built with a duplicate."""
+    state = kn.requested(nodes()[0], [kn.sim_ip(i) for i in range(1, PEERS)], 0)
+    full_buckets = 0
+    for event in hostile_and_honest_events(seed=5, count=600):
+        state, _ = step(state, event)
+        assert ids_are_unique(state.table)
+        full_buckets += any(len(b.entries) >= TINY.k for b in state.table.buckets)
+    assert full_buckets > 100  # full buckets (pending entries, evictions) were reached
+    entry = next(rt.entries(state.table))
+    doubled = rt.Bucket((entry, entry))
+    assert not ids_are_unique(rt.table_of(state.table.root, [doubled] * 128))
+
+
 def test_refresh_known_agrees_with_the_rule_n4_6_refresh() -> None:
     rng = random.Random(4)
     peers = [n.peer for n in nodes()]
@@ -118,6 +145,7 @@ def test_refresh_known_agrees_with_the_rule_n4_6_refresh() -> None:
         if roll < 0.34:
             table = rt.remove_idle(table, now, TINY)
             continue
+        assert ids_are_unique(table)
         fast = rt.refresh_known(table, peer, now, TINY)
         slow_table, slow_result = rt.refresh(table, peer, now, TINY)
         if fast is None:

@@ -18,6 +18,7 @@ from duskspec.network.kadcast import table as rt
 from duskspec.network.kadcast.node import (
     SIM_PORT,
     KadcastNode,
+    evolve,
     kadcast_machine,
     new_node,
     sim_index,
@@ -67,7 +68,7 @@ def bootstrap_network(
     )
     end = 2 * joined + 4 * settle_us
     simulator.run(until=end)
-    built = tuple(replace(node, params=params) for node in simulator.states[sim.OVERLAY])
+    built = tuple(evolve(node, params=params) for node in simulator.states[sim.OVERLAY])
     return BuiltNetwork(built, end, simulator.digest())
 
 
@@ -140,7 +141,12 @@ def run_broadcasts(
 
 
 def with_beta(nodes: Sequence[KadcastNode], beta: int) -> list[KadcastNode]:
-    return [replace(node, params=replace(node.params, beta=beta)) for node in nodes]
+    """``nodes`` with ``beta`` delegates per bucket; nodes with equal parameters share one
+    parameters object (equal values; one object stays in cache on the per-packet path)."""
+    shared: dict[KadcastParams, KadcastParams] = {}
+    for params in {node.params for node in nodes}:
+        shared[params] = replace(params, beta=beta)
+    return [evolve(node, params=shared[node.params]) for node in nodes]
 
 
 def gossip_nodes(nodes: Sequence[KadcastNode], fanout: int, seed: int) -> list[GossipNode]:

@@ -21,7 +21,13 @@ def needs_bootstrap(table: rt.RoutingTable, now: int, params: KadcastParams) -> 
     """Rule N6.1: a node with fewer than ``min_peers`` alive peers asks its bootstrap nodes
     for the peers closest to its own id (``FIND_NODES(own id)``), every 30 s until it has
     enough."""
-    return len(rt.alive_peers(table, now, params)) < params.min_peers
+    alive = 0
+    for entry in rt.entries(table):  # counted until there are enough (same answer)
+        if rt.is_alive(entry, now, params):
+            alive += 1
+            if alive >= params.min_peers:
+                return False
+    return alive < params.min_peers
 
 
 def discovery_targets(

@@ -12,9 +12,8 @@ Simulated node ``i`` lives at IPv4 ``10.a.b.c`` (``i = a·2^16 + b·2^8 + c``), 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from duskspec.errors import NetworkError
 from duskspec.network import sim
@@ -74,8 +73,11 @@ def sim_index(ip: bytes) -> int:
     return int.from_bytes(ip[1:], "big")
 
 
-@dataclass(frozen=True)
-class KadcastNode:
+class KadcastNode(NamedTuple):
+    """One peer's state: a tuple, so a new state is one allocation that shares every
+    field but the changed ones (spec/network.md N14.2); :func:`evolve` is its
+    ``dataclasses.replace``."""
+
     ip: bytes
     header: Header
     table: rt.RoutingTable
@@ -94,8 +96,9 @@ class KadcastNode:
     delivered_before: frozenset[bytes] = frozenset()
     generation_started: int = 0
     #: FIND_NODES sent and not yet answered: address -> (count, time of the last one),
-    #: oldest first (rule N10.6). Never mutated: every change builds a new dict.
-    requests: dict[bytes, tuple[int, int]] = field(default_factory=dict)
+    #: oldest first (rule N10.6). Never mutated: every change builds a new dict (so the
+    #: shared empty default is never written either).
+    requests: dict[bytes, tuple[int, int]] = {}  # noqa: RUF012
 
     @property
     def peer(self) -> PeerInfo:
@@ -117,8 +120,15 @@ def new_node(
     node_id = compute_id(ip, port)
     nonce = _nonce(node_id, params.difficulty_produced_bits)
     header = Header(node_id, nonce, port, network_id)
-    boots = tuple((sim_ip(b), port) for b in bootstrap)
+    boots = _bootstrap_addresses(tuple(bootstrap), port)
     return KadcastNode(ip, header, rt.RoutingTable(node_id), params, seed, boots)
+
+
+@lru_cache(maxsize=64)
+def _bootstrap_addresses(bootstrap: tuple[int, ...], port: int) -> tuple[tuple[bytes, int], ...]:
+    """The bootstrap nodes' addresses: one tuple shared by every node given the same list
+    (an immutable value; spec N14.4)."""
+    return tuple((sim_ip(b), port) for b in bootstrap)
 
 
 @lru_cache(maxsize=65536)
@@ -144,25 +154,46 @@ def version_matches(version: Version, required: Version = PROTOCOL_VERSION) -> b
 
 
 def evolve(state: KadcastNode, **changes: Any) -> KadcastNode:
-    """``dataclasses.replace`` for the hot path: a new node with ``changes``, every other
-    field shared with ``state`` (which is left as it was), without re-running ``__init__``."""
-    updated = object.__new__(KadcastNode)
-    updated.__dict__.update(state.__dict__)
-    updated.__dict__.update(changes)
-    return updated
+    """``dataclasses.replace`` for a node: a new node with ``changes``, every other field
+    shared with ``state`` (which is left as it was); an unknown field name raises."""
+    return state._replace(**changes)
 
 
 def _with_table(state: KadcastNode, table: rt.RoutingTable) -> KadcastNode:
-    """:func:`evolve` with a new ``table`` only (the per-packet path)."""
-    updated = object.__new__(KadcastNode)
-    fields = updated.__dict__
-    fields.update(state.__dict__)
-    fields["table"] = table
-    return updated
+    """:func:`evolve` with a new ``table`` only (the per-packet path: field 2 replaced,
+    the tuple built with ``tuple.__new__``)."""
+    return tuple.__new__(KadcastNode, (state[0], state[1], table, *state[3:]))
 
 
 def _send(peer_ip: bytes, message: Message, msg_id: bytes | None = None, hops: int = 1) -> sim.Send:
     return sim.Send(sim_index(peer_ip), message, encoded_size(message), msg_id, hops)
+
+
+#: node id -> (PING, PONG, their size) of the node with that id (rule N6.4; spec N14.2).
+_CONTROL: dict[bytes, tuple[Ping, Pong, int]] = {}
+#: :data:`_CONTROL` is emptied when it holds this many nodes.
+_CONTROL_MAX = 65536
+
+
+def _control(state: KadcastNode) -> tuple[Ping, Pong, int]:
+    """``Ping(state.header, state.version)``, ``Pong(state.header, state.version)`` and
+    their encoded size (both the same), built once per node: they carry nothing else, and
+    a cached pair is used only if it holds this very header and version."""
+    header, version = state.header, state.version
+    cached = _CONTROL.get(header.node_id)
+    if cached is not None and cached[0].header is header and cached[0].version is version:
+        return cached
+    ping = Ping(header, version)
+    made = (ping, Pong(header, version), encoded_size(ping))
+    if len(_CONTROL) >= _CONTROL_MAX:
+        _CONTROL.clear()
+    _CONTROL[header.node_id] = made
+    return made
+
+
+def _send_control(peer_ip: bytes, message: Ping | Pong, size: int) -> sim.Send:
+    """:func:`_send` of a PING or PONG of :func:`_control` (no message id, one hop)."""
+    return tuple.__new__(sim.Send, (sim_index(peer_ip), message, size, None, 1))
 
 
 # --- the machine --------------------------------------------------------------------------
@@ -192,8 +223,11 @@ def check_header(state: KadcastNode, message: Message, source_ip: bytes) -> Peer
     peer = _verified_peer(source_ip, header.sender_port, header.node_id, header.nonce)
     if peer is None:
         raise NetworkError("network.id_mismatch", "id not derived from the source address")
-    if not isinstance(message, Broadcast) and not version_matches(message.version):
-        raise NetworkError("network.version_mismatch", f"version {message.version}")
+    if isinstance(message, Broadcast):
+        return peer
+    version = message.version
+    if version is not PROTOCOL_VERSION and not version_matches(version):  # ours matches
+        raise NetworkError("network.version_mismatch", f"version {version}")
     return peer
 
 
@@ -221,8 +255,13 @@ def handle_peer(
     elif type(message) is not Broadcast:
         table, result = rt.insert(state.table, peer, now, params)
     else:
-        return state, (_send(peer.ip, Ping(state.header, state.version)),)
-    pings = (_send(result.ping.ip, Ping(state.header, state.version)),) if result.ping else ()
+        ping, _, size = _control(state)
+        return state, (_send_control(peer.ip, ping, size),)
+    if result.ping is None:
+        pings: Outputs = ()
+    else:
+        ping, _, size = _control(state)
+        pings = (_send_control(result.ping.ip, ping, size),)
     if table is state.table:
         return state, pings
     return _with_table(state, table), pings
@@ -235,7 +274,8 @@ def handle_request(
     NODES answering one of our FIND_NODES starts recursive discovery (rules N6.2, N10.6);
     PONG needs nothing more."""
     if isinstance(message, Ping):
-        return state, (_send(peer.ip, Pong(state.header, state.version)),)
+        _, pong, size = _control(state)
+        return state, (_send_control(peer.ip, pong, size),)
     if isinstance(message, FindNodes):
         closest = rt.closest_peers(state.table, message.target, state.params.k)
         return state, (_send(peer.ip, Nodes(state.header, state.version, closest)),)
@@ -261,7 +301,7 @@ def answered(state: KadcastNode, ip: bytes) -> KadcastNode:
         requests[ip] = (count - 1, sent_at)
     else:
         del requests[ip]
-    return replace(state, requests=requests)
+    return evolve(state, requests=requests)
 
 
 def requested(state: KadcastNode, ips: Sequence[bytes], now: int) -> KadcastNode:
@@ -277,7 +317,7 @@ def requested(state: KadcastNode, ips: Sequence[bytes], now: int) -> KadcastNode
         requests = {ip: r for ip, r in requests.items() if now - r[1] < REQUEST_TTL_US}
         while len(requests) > REQUESTS_MAX:
             del requests[next(iter(requests))]
-    return replace(state, requests=requests)
+    return evolve(state, requests=requests)
 
 
 def discover(
@@ -290,7 +330,7 @@ def discover(
     fresh = [p for p in targets if p.node_id not in state.asked][: max(room, 0)]
     if not fresh:
         return state, ()
-    state = replace(state, asked=state.asked | {p.node_id for p in fresh})
+    state = evolve(state, asked=state.asked | {p.node_id for p in fresh})
     state = requested(state, [p.ip for p in fresh], now)
     return state, tuple(
         _send(p.ip, FindNodes(state.header, state.version, p.node_id)) for p in fresh
@@ -348,14 +388,18 @@ def receive_broadcast(
 def _delegate(
     state: KadcastNode, targets: Sequence[Any], frame: bytes, message_id: bytes, hops: int
 ) -> Outputs:
-    size = encoded_size(Broadcast(state.header, 0, frame))  # the same at every height
+    """One :class:`~duskspec.network.sim.Send` per delegation, one BROADCAST per height
+    (its size is the same at every height); each ``Send`` built with ``tuple.__new__``."""
+    header = state.header
+    size = encoded_size(Broadcast(header, 0, frame))
     by_height: dict[int, Broadcast] = {}
     sends = []
+    new = tuple.__new__
     for peer, height in targets:
         message = by_height.get(height)
         if message is None:
-            message = by_height[height] = Broadcast(state.header, height, frame)
-        sends.append(sim.Send(sim_index(peer.ip), message, size, message_id, hops))
+            message = by_height[height] = Broadcast(header, height, frame)
+        sends.append(new(sim.Send, (sim_index(peer[0]), message, size, message_id, hops)))
     return tuple(sends)
 
 
@@ -393,6 +437,6 @@ def maintain_buckets(state: KadcastNode, now: int) -> tuple[KadcastNode, Outputs
     state = requested(state, contacted, now)
     ping = Ping(state.header, state.version)
     sends.extend(_send(p.ip, ping) for p in rt.idle_peers(state.table, now, params))
-    state = replace(state, table=rt.remove_idle(state.table, now, params), asked=frozenset())
+    state = evolve(state, table=rt.remove_idle(state.table, now, params), asked=frozenset())
     state, more = maintain_bootstrap(state, now)
     return state, (*sends, *more)

@@ -63,8 +63,15 @@ def table_of(root: NodeId, buckets: Sequence[Bucket]) -> RoutingTable:
     """The table rooted at ``root`` holding ``buckets`` (one per height, 128 of them)."""
     if len(buckets) != BUCKET_COUNT:
         raise NetworkError("network.bad_table", f"a table has {BUCKET_COUNT} buckets")
-    groups = tuple(tuple(buckets[g : g + GROUP]) for g in range(0, BUCKET_COUNT, GROUP))
+    groups = tuple(
+        _shared_group(tuple(buckets[g : g + GROUP])) for g in range(0, BUCKET_COUNT, GROUP)
+    )
     return RoutingTable(root, groups)
+
+
+def _shared_group(group: tuple[Bucket, ...]) -> tuple[Bucket, ...]:
+    """``group``, or the shared group of empty buckets if it equals it."""
+    return EMPTY_GROUPS[0] if group == EMPTY_GROUPS[0] else group
 
 
 def bucket_at(table: RoutingTable, height: int) -> Bucket:
@@ -195,11 +202,11 @@ def bucket_insert(
         # try to add it a second time).
         return promoted, _updated(_newly_flagged(bucket, promoted))
     if len(checked.entries) < params.k:
-        inserted = Bucket((*checked.entries, TableEntry(peer, now)), checked.pending)
+        inserted = _new_bucket((*checked.entries, _new_entry(peer, now)), checked.pending)
         return inserted, INSERTED
     if is_alive(checked.entries[0], now, params):
         return checked, FULL
-    waiting = Bucket(checked.entries, TableEntry(peer, now))
+    waiting = _new_bucket(checked.entries, _new_entry(peer, now))
     return waiting, InsertResult(InsertOutcome.PENDING, _newly_flagged(bucket, waiting))
 
 
@@ -263,13 +270,21 @@ def refresh(
 
 def remove_idle(table: RoutingTable, now: int, params: KadcastParams) -> RoutingTable:
     """Rule N4.7: drop entries that are no longer alive, then let pending entries in."""
-    buckets = tuple(
-        _insert_pending(
-            Bucket(tuple(e for e in b.entries if is_alive(e, now, params)), b.pending), now, params
-        )
-        for b in table.buckets
-    )
+    buckets = []
+    for before in table.buckets:
+        kept = tuple(e for e in before.entries if is_alive(e, now, params))
+        after = _insert_pending(Bucket(kept, before.pending), now, params)
+        buckets.append(_shared(after, before))
     return table_of(table.root, buckets)
+
+
+def _shared(bucket: Bucket, before: Bucket) -> Bucket:
+    """``bucket``, or an equal bucket that already exists: ``before`` if nothing changed,
+    :data:`EMPTY_BUCKET` if it is empty (spec N14.4: a table does not hold 128 copies of
+    the empty bucket, which the cyclic collector would scan on every full pass)."""
+    if bucket == before:
+        return before
+    return EMPTY_BUCKET if bucket == EMPTY_BUCKET else bucket
 
 
 def remove_peer(
@@ -295,21 +310,49 @@ def refresh_known(
     ``tuple.__new__``; ``tests/network/test_kadcast_purity.py`` checks it gives what
     :func:`refresh` gives."""
     node_id = peer.node_id
-    if len(node_id) != ID_LEN or len(table.root) != ID_LEN:
-        bucket_height(table.root, node_id)  # raises network.bad_id_length
-    distance = int.from_bytes(table.root, "little") ^ int.from_bytes(node_id, "little")
+    root = table.root
+    if len(node_id) != ID_LEN or len(root) != ID_LEN:
+        bucket_height(root, node_id)  # raises network.bad_id_length
+    distance = int.from_bytes(root, "little") ^ int.from_bytes(node_id, "little")
     if not distance:
         return None
     height = distance.bit_length() - 1
-    bucket = bucket_at(table, height)
-    index = _position(bucket, node_id)
-    if index is None:
-        return None
+    groups = table.groups
+    group = groups[height >> 3]
+    bucket = group[height & 7]
     entries = bucket.entries
-    fresh = tuple.__new__(TableEntry, (entries[index].peer, now, None))
-    moved = (*entries[:index], *entries[index + 1 :], fresh)
-    updated = _try_perform_eviction(tuple.__new__(Bucket, (moved, bucket.pending)), now, params)
-    return _with_bucket(table, height, updated), _updated(_newly_flagged(bucket, updated))
+    if not entries:
+        return None
+    # _position, from both ends: a bucket never holds an id twice (spec N14.4), so the
+    # front entry (a flagged one answering its check PING) is tried first, then the others
+    # from the back (the most recently seen write again soonest).
+    if entries[0][0][2] == node_id:  # entry.peer.node_id
+        index = 0
+    else:
+        for index in range(len(entries) - 1, 0, -1):
+            if entries[index][0][2] == node_id:
+                break
+        else:
+            return None
+    fresh = tuple.__new__(TableEntry, (entries[index][0], now, None))
+    if index == len(entries) - 1:
+        moved = (*entries[:index], fresh)
+    else:
+        moved = (*entries[:index], *entries[index + 1 :], fresh)
+    updated = tuple.__new__(Bucket, (moved, bucket[1]))
+    if len(moved) >= params.k:  # only a full bucket can flag or evict (N4.4) ...
+        front = moved[0]
+        if front[2] is not None or not is_alive(front, now, params):  # ... at its front
+            updated = _try_perform_eviction(updated, now, params)
+    # Only a flagged front entry can be newly flagged (N4.3).
+    ping = None if updated[0][0][2] is None else _newly_flagged(bucket, updated)
+    # _with_bucket, inlined.
+    spliced_group = list(group)
+    spliced_group[height & 7] = updated
+    spliced = list(groups)
+    spliced[height >> 3] = tuple(spliced_group)
+    spliced_table = tuple.__new__(RoutingTable, (root, tuple(spliced)))
+    return spliced_table, UPDATED if ping is None else InsertResult(InsertOutcome.UPDATED, ping)
 
 
 def has_peer(table: RoutingTable, node_id: bytes) -> bool:
