@@ -259,6 +259,7 @@ MEMOS = (
     ("duskspec.chain", "_CHECKED"),
     ("duskspec.chain", "_DECODED"),
     ("duskspec.chain", "_PROVISIONERS"),
+    ("duskspec.network.kadcast.node", "_CONTROL"),
 )
 #: Module-level containers a replay changes that are not memos of a result: the VM's
 #: compiled WebAssembly (engines, modules, linkers, pools, keyed by configuration and
