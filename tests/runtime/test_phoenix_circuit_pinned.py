@@ -42,7 +42,7 @@ def _post(name: str) -> dict[str, Any]:
 
 def _spec_row_counts() -> dict[int, int]:
     """Inputs -> depth-3 rows, from the table of spec/transactions.md §5."""
-    text = (paths.REPO_ROOT / "spec" / "transactions.md").read_text()
+    text = (paths.REPO_ROOT / "spec/transactions.md").read_text()
     rows = re.findall(r"^\| (\d) \| ([\d,]+) \(2\^\d+\) \|", text, re.M)
     return {int(inputs): int(count.replace(",", "")) for inputs, count in rows}
 
