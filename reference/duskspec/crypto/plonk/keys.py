@@ -412,6 +412,13 @@ def _decode_gate(data: bytes) -> Gate:
     return Gate(*wires, *selectors)
 
 
+def encode_witness(witness: Sequence[int]) -> bytes:
+    """A full assignment (every variable, the zero variable first):
+    ``u32le(variable_count) || variable_count × 32-byte LE value mod r``, in variable order."""
+    values = b"".join((value % R).to_bytes(32, "little") for value in witness)
+    return len(witness).to_bytes(4, "little") + values
+
+
 def decode_prover_key(data: bytes, srs: SRS) -> ProverKey:
     """A prover key's bytes (verifier key, then circuit) with its commitment key ``srs``.
     The two halves must agree (domain, public rows, the SRS's G2 points):

@@ -4,6 +4,19 @@ circuit's public inputs (in Dusk's order) out (spec/transactions.md §2, §6).
 ``run`` builds the transfer circuit at the case's tree depth and refuses a witness that
 leaves a row unsatisfied (``runtime.phoenix_circuit_unsatisfied``): an implementation must
 not produce a proof for it. Valid cases list the public inputs a verifier is given.
+
+``tiny/phoenix_circuit/circuit`` (spec/transactions.md T7): the same witness data in; out
+the circuit itself and the prover's assignment: the row count, the variable count, the rows
+of the public inputs, BLAKE2b-256 of the encoded constraint system
+(``duskspec.crypto.plonk.keys.encode_constraint_system``), BLAKE2b-256 of the full
+assignment (``duskspec.crypto.plonk.keys.encode_witness``) and the rows that assignment
+leaves unsatisfied. Why: the verifier key is a function of the circuit, so an
+implementation whose rows differ in one selector or wire cannot verify Dusk's proofs, and
+one whose assignment differs in a variable no row constrains proves the same statements
+with other values; ``public_inputs`` sees neither (it outputs only the public inputs and
+whether every row holds). A witness that breaks one statement is a valid case here: its
+post names exactly the rows that fail, so the statement's rows are pinned too. The circuit
+depends on the input count and depth only (cases with one input share its digest).
 """
 
 from __future__ import annotations
@@ -13,8 +26,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from duskspec.crypto import elgamal, jubjub, merkle_poseidon, schnorr
+from duskspec.crypto.hashes import blake2b_256
 from duskspec.crypto.jubjub import GENERATOR, GENERATOR_NUMS, Point
 from duskspec.crypto.phoenix_keys import PublicKey
+from duskspec.crypto.plonk.constraint_system import unsatisfied_rows
+from duskspec.crypto.plonk.keys import encode_constraint_system, encode_witness
 from duskspec.crypto.sparse_merkle import Opening
 from duskspec.runtime.circuits.transfer import (
     TransferInput,
@@ -22,7 +38,12 @@ from duskspec.runtime.circuits.transfer import (
     TransferPublic,
     TransferSender,
 )
-from duskspec.runtime.circuits.witness import Transfer, checked_public_inputs, example_transfer
+from duskspec.runtime.circuits.witness import (
+    Transfer,
+    build,
+    checked_public_inputs,
+    example_transfer,
+)
 from duskspec.vectors.registry import Case, Handler
 
 #: The tiny preset's notes-tree depth.
@@ -75,6 +96,16 @@ class PhoenixCircuitInput:
 @dataclass(frozen=True)
 class PublicInputsPost:
     public_inputs: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CircuitPost:
+    gate_count: int
+    variable_count: int
+    public_rows: tuple[int, ...]
+    circuit_digest: bytes
+    witness_digest: bytes
+    unsatisfied_rows: tuple[int, ...]
 
 
 def _to_transfer(inp: PhoenixCircuitInput) -> Transfer:
@@ -149,6 +180,18 @@ def _from_transfer(t: Transfer) -> PhoenixCircuitInput:
 
 def run_public_inputs(pre: None, inp: PhoenixCircuitInput) -> PublicInputsPost:
     return PublicInputsPost(checked_public_inputs(_to_transfer(inp)))
+
+
+def run_circuit(pre: None, inp: PhoenixCircuitInput) -> CircuitPost:
+    cs, witness, public = build(_to_transfer(inp)).compile()
+    return CircuitPost(
+        gate_count=len(cs.gates),
+        variable_count=cs.variable_count,
+        public_rows=cs.public_rows,
+        circuit_digest=blake2b_256(encode_constraint_system(cs)),
+        witness_digest=blake2b_256(encode_witness(witness)),
+        unsatisfied_rows=tuple(unsatisfied_rows(cs, witness, public)),
+    )
 
 
 def _with_first_input(inp: PhoenixCircuitInput, **changes: object) -> PhoenixCircuitInput:
@@ -251,6 +294,35 @@ def _cases() -> Iterator[Case]:
     )
 
 
+#: The cases of ``public_inputs`` that ``circuit`` reuses; a witness the circuit refuses
+#: (``runtime.phoenix_circuit_unsatisfied``) becomes a valid case naming its failing rows.
+#: ``valid_with_deposit`` is left out: the 2-input circuit is pinned by ``valid_2_inputs``.
+CIRCUIT_CASES = (
+    "valid_1_inputs",
+    "valid_2_inputs",
+    "valid_3_inputs",
+    "valid_4_inputs",
+    "unbalanced",
+    "note_not_in_tree",
+    "wrong_secret_key",
+    "wrong_nullifier",
+    "wrong_sender_signature",
+    "value_2_to_the_64",
+    "five_inputs",
+)
+
+
+def _circuit_cases() -> Iterator[Case]:
+    for case in _cases():
+        if case.name not in CIRCUIT_CASES:
+            continue
+        if case.expected_error == "runtime.phoenix_circuit_unsatisfied":
+            description = f"{case.description}: the rows that fail"
+            yield dataclasses.replace(case, description=description, expected_error=None)
+        else:
+            yield case
+
+
 HANDLERS: tuple[Handler, ...] = (
     Handler(
         preset="tiny",
@@ -261,5 +333,15 @@ HANDLERS: tuple[Handler, ...] = (
         post_type=PublicInputsPost,
         run=run_public_inputs,
         cases=_cases,
+    ),
+    Handler(
+        preset="tiny",
+        component="phoenix_circuit",
+        name="circuit",
+        intent="transfer witness -> the circuit's rows and the prover's assignment (digests)",
+        input_type=PhoenixCircuitInput,
+        post_type=CircuitPost,
+        run=run_circuit,
+        cases=_circuit_cases,
     ),
 )
