@@ -94,6 +94,7 @@ INT_FIELDS: dict[str, tuple[str, str]] = {
     "patch": ("u8", "patch version"),
     "max_fee": ("u64", "the transaction's maximum fee, in LUX"),
     "msg": ("u256", "the signed message (a BLS scalar)"),
+    "n": ("u32", "a PLONK verifier key's domain size (a power of two, at least 16)"),
     "network_id": ("u8", "Kadcast network id"),
     "node_evict_after_us": ("u64", "eviction delay, microseconds"),
     "node_ttl_us": ("u64", "a node's time to live, microseconds"),
