@@ -288,7 +288,9 @@ def derive_verifier_key(cs: ConstraintSystem, srs: SRS, f: Field) -> VerifierKey
     rows = padded_rows(cs)
     n = len(rows)
     if srs.size < n + SRS_EXTRA:
-        raise CryptoError("crypto.srs_too_small", f"{srs.size} powers; the circuit needs {n + 7}")
+        raise CryptoError(
+            "crypto.srs_too_small", f"{srs.size} powers; the circuit needs {n + SRS_EXTRA}"
+        )
     selectors = [poly.intt(f, f.from_ints(c)) for c in selector_columns(rows)]
     sigmas = [poly.intt(f, f.from_ints(s)) for s in permutation_labels(rows)]
     return VerifierKey(

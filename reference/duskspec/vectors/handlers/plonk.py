@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from py_arkworks_bls12381 import G1Point, G2Point
 
 from duskspec.crypto.plonk import kzg
-from duskspec.crypto.plonk.constraint_system import R
+from duskspec.crypto.plonk.constraint_system import Gate, R
 from duskspec.crypto.plonk.examples import SMALL_CIRCUITS, Instance
 from duskspec.crypto.plonk.field import field
 from duskspec.crypto.plonk.keys import (
+    SRS_EXTRA,
     VerifierKey,
     decode_constraint_system,
     derive_keys,
@@ -461,6 +462,24 @@ def _prove_input(name: str, **changes: object) -> PlonkProveInput:
     return PlonkProveInput(**fields)  # type: ignore[arg-type]
 
 
+#: A row every assignment satisfies (0 = 0 on the zero variable): pads a circuit to a size.
+IDLE_ROW = Gate(0, 0, 0, 0)
+
+
+def _domain_boundary_cases() -> Iterator[Case]:
+    """``mul`` padded with idle rows to 15 and 16 gates: with the zero row, 16 rows fill the
+    least domain exactly and 17 need the next one (``keys.domain_size``)."""
+    cs = SMALL_CIRCUITS["mul"]()[0]
+    for gates, n in ((15, 16), (16, 32)):
+        padded = replace(cs, gates=cs.gates + (IDLE_ROW,) * (gates - len(cs.gates)))
+        yield Case(
+            f"gates_{gates}",
+            f"mul padded with idle rows (0 = 0) to {gates} gates: with the zero row the "
+            f"domain is {n}",
+            _prove_input("mul", circuit=encode_constraint_system(padded), srs_size=n + SRS_EXTRA),
+        )
+
+
 def _plonk_prove_cases() -> Iterator[Case]:
     for name in sorted(SMALL_CIRCUITS):
         doc = (SMALL_CIRCUITS[name].__doc__ or "").split("\n")[0]
@@ -487,10 +506,16 @@ def _plonk_prove_cases() -> Iterator[Case]:
     )
     yield Case(
         "srs_too_small",
-        "the circuit's domain is 8, so the setup needs 15 powers; it has 14",
-        _prove_input("cubic", srs_size=14),
+        f"the circuit's domain is 16, so the setup needs 16 + {SRS_EXTRA} powers; it has one fewer",
+        _prove_input("cubic", srs_size=16 + SRS_EXTRA - 1),
         expected_error="crypto.srs_too_small",
     )
+    yield Case(
+        "srs_just_enough",
+        f"the circuit's domain is 16 and the setup holds exactly 16 + {SRS_EXTRA} powers",
+        _prove_input("cubic", srs_size=16 + SRS_EXTRA),
+    )
+    yield from _domain_boundary_cases()
     circuit = encode_constraint_system(SMALL_CIRCUITS["cubic"]()[0])
     yield Case(
         "circuit_truncated",
