@@ -516,6 +516,11 @@ def _plonk_prove_cases() -> Iterator[Case]:
         _prove_input("cubic", srs_size=16 + SRS_EXTRA),
     )
     yield from _domain_boundary_cases()
+    yield Case(
+        "public_input_zero",
+        "x·y = z with x = 0: the public input 0, the least a public input may be",
+        _prove_input("mul", witness=(0, 0, 5, 0), public_inputs=(0,)),
+    )
     circuit = encode_constraint_system(SMALL_CIRCUITS["cubic"]()[0])
     yield Case(
         "circuit_truncated",
