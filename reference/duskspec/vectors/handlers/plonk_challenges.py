@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from duskspec.crypto.plonk.constraint_system import R
 from duskspec.crypto.plonk.examples import SMALL_CIRCUITS
 from duskspec.crypto.plonk.verifier import Challenges, challenges
-from duskspec.vectors.handlers.plonk import PlonkVerifyInput, _proved
+from duskspec.vectors.handlers.plonk import PlonkVerifyInput, _proved, openings_swapped
 from duskspec.vectors.registry import Case, Handler, rejected
 
 
@@ -40,7 +40,7 @@ def _plonk_challenges_cases() -> Iterator[Case]:
         "absorbed first, so every challenge differs from valid_four_wire's",
         PlonkVerifyInput(key, proof, ((pi[0] + 1) % R, *pi[1:])),
     )
-    swapped = proof[:432] + proof[480:528] + proof[432:480] + proof[528:]
+    swapped = openings_swapped(proof)
     honest, other = challenges(key, proof, pi), challenges(key, swapped, pi)
     assert honest.v_omega == other.v_omega and honest.u != other.u  # what the case says
     yield Case(
