@@ -510,7 +510,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--crypto",
         choices=("fast", "reference"),
-        help="the BLS backend of the replay (default: DUSKSPEC_CRYPTO, else fast)",
+        help="the crypto backend of the replay, for BLS and PLONK's Fr (default: "
+        "DUSKSPEC_CRYPTO, else fast)",
     )
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args(argv)

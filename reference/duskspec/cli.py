@@ -323,7 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--crypto",
         choices=("fast", "reference"),
-        help="BLS backend: fast (arkworks, default) or reference (py_ecc)",
+        help="crypto backend: fast (arkworks, default) or reference (py_ecc for BLS, "
+        "Python integers for PLONK's Fr)",
     )
     parser.add_argument(
         "--root",
@@ -493,7 +494,7 @@ def build_parser() -> argparse.ArgumentParser:
         parser,
         "--crypto",
         choices=("fast", "reference"),
-        help="BLS backend, also accepted here (default: fast)",
+        help="crypto backend, also accepted here (default: fast)",
     )
     cli_support.show_defaults(parser)
     return parser

@@ -16,10 +16,10 @@ field = st.integers(0, R - 1)
 
 
 @given(field, field, field)
-def test_add_mul_and_public_inputs(x: int, y: int, z: int) -> None:
+def test_sum_product_and_public_inputs(x: int, y: int, z: int) -> None:
     b = Builder()
     wx, wy = b.append_witness(x), b.append_witness(y)
-    s = b.add(wx, wy)
+    s = b.materialize(Linear(((wx, 1), (wy, 1))))
     p = b.mul(s, wy)
     public = b.append_public(z)
     b.assert_equal(b.append_witness(z), public)

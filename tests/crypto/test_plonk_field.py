@@ -1,5 +1,5 @@
 """Fr backends and polynomial arithmetic (spec/crypto.md §12.1): the NTT against the naive
-DFT, cosets, division, and the two backends against each other."""
+DFT, the quotient's cosets, KZG's division, and the two backends against each other."""
 
 from __future__ import annotations
 
@@ -39,58 +39,22 @@ def test_ntt_is_the_dft_and_intt_inverts_it(name: str, size: int) -> None:
     f = field(name)
     rng = random.Random(size)
     coeffs = [rng.randrange(R) for _ in range(size)]
-    evaluations = poly.ntt(f, f.from_ints(coeffs), size)
+    evaluations = poly.subcoset_ntt(f, f.from_ints(coeffs), size, [1])  # the coset 1·H = H
     assert f.to_ints(evaluations) == _naive_dft(coeffs, size)
     assert f.to_ints(poly.intt(f, evaluations)) == coeffs
 
 
 @pytest.mark.parametrize("name", BACKEND_NAMES)
-def test_coset_evaluation_matches_horner(name: str) -> None:
-    f = field(name)
-    rng = random.Random(7)
-    coeffs = f.from_ints([rng.randrange(R) for _ in range(10)])
-    evaluations = poly.coset_ntt(f, coeffs, 16, 7)
-    w = root_of_unity(16)
-    for j in (0, 5, 15):
-        x = f.from_int(7 * pow(w, j, R))
-        assert f.to_int(evaluations[j]) == f.to_int(poly.evaluate(f, coeffs, x))
-    back = poly.coset_intt(f, evaluations, 7)
-    assert f.to_ints(back[:10]) == f.to_ints(coeffs)
-    assert not any(f.to_ints(back[10:]))
-
-
-@pytest.mark.parametrize("name", BACKEND_NAMES)
-def test_division_by_vanishing_and_by_linear(name: str) -> None:
+def test_division_by_linear(name: str) -> None:
     f = field(name)
     rng = random.Random(9)
-    quotient = [rng.randrange(R) for _ in range(5)]
-    n = 8
-    # p = quotient · (X^8 - 1)
-    product = [0] * (len(quotient) + n)
-    for i, q in enumerate(quotient):
-        product[i] = (product[i] - q) % R
-        product[i + n] = (product[i + n] + q) % R
-    assert f.to_ints(poly.divide_by_vanishing(f, f.from_ints(product), n)) == quotient
-    product[0] = (product[0] + 1) % R
-    with pytest.raises(ValueError):
-        poly.divide_by_vanishing(f, f.from_ints(product), n)
+    p = f.from_ints([rng.randrange(R) for _ in range(5)])
     z = f.from_int(12345)
-    p = f.from_ints(quotient)
     q = poly.divide_by_linear(f, p, z)
     x = f.from_int(777)
     lhs = f.mul(poly.evaluate(f, q, x), f.sub(x, z))
     rhs = f.sub(poly.evaluate(f, p, x), poly.evaluate(f, p, z))
     assert f.to_int(lhs) == f.to_int(rhs)
-
-
-@pytest.mark.parametrize("name", BACKEND_NAMES)
-def test_vanishing_inverses_on_coset(name: str) -> None:
-    f = field(name)
-    inverses = f.to_ints(poly.vanishing_on_coset_inverses(f, 8, 64, 7))
-    w = root_of_unity(64)
-    for j in (0, 1, 9, 63):
-        x = 7 * pow(w, j, R) % R
-        assert inverses[j] * (pow(x, 8, R) - 1) % R == 1
 
 
 @pytest.mark.parametrize("name", BACKEND_NAMES)
@@ -123,8 +87,8 @@ def test_backends_agree(coeffs: list[int], point: int) -> None:
         x = f.from_int(point)
         results.append(
             (
-                f.to_ints(poly.ntt(f, p, size)),
-                f.to_ints(poly.coset_ntt(f, p, 32, 7)),
+                f.to_ints(poly.subcoset_ntt(f, p, size, [1])),
+                f.to_ints(poly.subcoset_ntt(f, p, size, poly.subcoset_shifts(size, 5, 7))),
                 f.to_int(poly.evaluate(f, p, x)),
                 f.to_ints(poly.divide_by_linear(f, p, x)),
             )
@@ -135,16 +99,19 @@ def test_backends_agree(coeffs: list[int], point: int) -> None:
 @pytest.mark.parametrize("name", BACKEND_NAMES)
 def test_subcosets_are_five_eighths_of_the_big_coset(name: str) -> None:
     """The quotient's five cosets s_k·H are cosets k = 0..4 of 7·H_8n: their evaluations
-    equal the 8n-point coset NTT at positions k + 8i, and the inverse recovers any
-    polynomial of degree < 5n (here 5n - 3 coefficients)."""
+    are the polynomial's values (Horner) at 7·ν^(k + 8i), ν of order 8n, and the inverse
+    recovers any polynomial of degree < 5n (here 5n - 3 coefficients)."""
     f = field(name)
     n = 16
     rng = random.Random(5)
     coeffs = [rng.randrange(R) for _ in range(5 * n - 3)]
     shifts = poly.subcoset_shifts(n, 5, 7)
     evaluations = f.to_ints(poly.subcoset_ntt(f, f.from_ints(coeffs), n, shifts))
-    full = f.to_ints(poly.coset_ntt(f, f.from_ints(coeffs), 8 * n, 7))
-    assert evaluations == [full[k + 8 * i] for k in range(5) for i in range(n)]
+    nu = root_of_unity(8 * n)
+    p = f.from_ints(coeffs)
+    for k, i in ((0, 0), (1, 3), (4, n - 1), (2, 7)):
+        x = f.from_int(7 * pow(nu, k + 8 * i, R))
+        assert evaluations[k * n + i] == f.to_int(poly.evaluate(f, p, x))
     back = f.to_ints(poly.subcoset_intt(f, f.from_ints(evaluations), n, shifts))
     assert back == [*coeffs, 0, 0, 0]
     with pytest.raises(ValueError):

@@ -3,8 +3,6 @@ the on-disk key cache."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from duskspec.crypto.plonk import keys
@@ -103,40 +101,6 @@ def test_srs_too_small_is_refused() -> None:
     with pytest.raises(CryptoError) as error:
         derive_keys(_circuit(), insecure_test_srs(b"small", 14))
     assert error.value.code == "crypto.srs_too_small"
-
-
-def test_keys_are_deterministic_and_cached_by_content(tmp_path: Path) -> None:
-    cs = _circuit()
-    _, plain = derive_keys(cs, SRS)
-    _, first = derive_keys(cs, SRS, cache_dir=tmp_path)
-    files = sorted(tmp_path.iterdir())
-    assert [p.name for p in files] == [f"plonk-{keys.key_content_hash(cs, SRS)}.vk"]
-    assert files[0].read_bytes() == plain.encode() == first.encode()
-    # A cache hit returns the stored key (proved by planting a recognisable one).
-    other_cs = ConstraintSystem(
-        (Gate(a=1, b=2, c=3, d=0, q_m=2, q_o=R - 1), cs.gates[1]), cs.public_rows, 4
-    )
-    _, other = derive_keys(other_cs, SRS)
-    assert other.encode() != plain.encode()
-    files[0].write_bytes(other.encode())
-    _, hit = derive_keys(cs, SRS, cache_dir=tmp_path)
-    assert hit.encode() == other.encode()
-    # A corrupt entry is ignored and rewritten.
-    files[0].write_bytes(b"garbage")
-    _, rebuilt = derive_keys(cs, SRS, cache_dir=tmp_path)
-    assert rebuilt.encode() == plain.encode() == files[0].read_bytes()
-    # A different SRS or circuit is a different entry.
-    derive_keys(cs, insecure_test_srs(b"another", 40), cache_dir=tmp_path)
-    derive_keys(other_cs, SRS, cache_dir=tmp_path)
-    assert len(list(tmp_path.iterdir())) == 3
-
-
-def test_default_cache_dir_is_outside_the_repository(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("DUSKSPEC_CACHE", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", "/tmp/xdg")
-    assert keys.default_cache_dir() == Path("/tmp/xdg/duskspec")
-    monkeypatch.setenv("DUSKSPEC_CACHE", "/tmp/elsewhere")
-    assert keys.default_cache_dir() == Path("/tmp/elsewhere")
 
 
 def test_prover_key_encoding_is_vk_then_circuit() -> None:

@@ -42,16 +42,6 @@ def test_open_and_verify_single() -> None:
     assert not kzg.verify_opening(SRS.g2, SRS.g2_tau, other, 99, v, proof)
 
 
-def test_batch_opening_at_one_point() -> None:
-    polys = [F.from_ints(_poly(seed, 8 + seed)) for seed in range(4)]
-    commitments = [kzg.commit(SRS, F, p) for p in polys]
-    values, proof = kzg.batch_open(SRS, F, polys, F.from_int(5), F.from_int(11))
-    ints = F.to_ints(values)
-    assert kzg.verify_batch_opening(SRS.g2, SRS.g2_tau, commitments, 5, ints, 11, proof)
-    ints[2] = (ints[2] + 1) % R
-    assert not kzg.verify_batch_opening(SRS.g2, SRS.g2_tau, commitments, 5, ints, 11, proof)
-
-
 def test_polynomial_longer_than_srs_is_refused() -> None:
     with pytest.raises(CryptoError) as error:
         kzg.commit(SRS, F, F.from_ints(_poly(4, 33)))

@@ -160,10 +160,6 @@ class Builder:
         """``a - b = 0``."""
         self.append_gate(a=a, b=b, q_l=1, q_r=-1)
 
-    def assert_constant(self, a: Witness, c: int) -> None:
-        """``a - c = 0``."""
-        self.append_gate(a=a, q_l=1, q_c=-c)
-
     def assert_zero(self, lc: Linear) -> None:
         """``lc = 0``: chains of width-4 rows (three terms in the first, two in the rest)."""
         terms = list(lc.terms)
@@ -174,12 +170,6 @@ class Builder:
             return
         head = self.materialize(Linear(tuple(terms[:-3]), lc.constant))
         self.assert_zero(Linear(((head, 1), *terms[-3:])))
-
-    def add(self, a: Witness, b: Witness) -> Witness:
-        """``c = a + b``."""
-        c = self.append_witness(self.value(a) + self.value(b))
-        self.append_gate(a, b, c, q_l=1, q_r=1, q_o=-1)
-        return c
 
     def mul(self, a: Witness, b: Witness) -> Witness:
         """``c = a·b``."""

@@ -236,8 +236,13 @@ class ScalarField(Field):
 BACKENDS: dict[str, Field] = {"fast": ScalarField(), "reference": IntField()}
 
 
-def field(name: str = "fast") -> Field:
-    """The backend called ``name``."""
+def field(name: str | None = None) -> Field:
+    """The backend called ``name``; by default the one the crypto backend selection names
+    (``duskspec.crypto.bls.backend_name``: ``use_backend``, else ``DUSKSPEC_CRYPTO``, else
+    ``fast``), so that ``--crypto reference`` runs PLONK on :class:`IntField`."""
+    from duskspec.crypto.bls import backend_name
+
+    name = name or backend_name()
     if name not in BACKENDS:
         raise CryptoError("crypto.unknown_backend", f"{name!r}; known: fast, reference")
     return BACKENDS[name]

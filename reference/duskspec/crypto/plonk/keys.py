@@ -15,18 +15,14 @@ Derivation is deterministic (spec/crypto.md §12.3):
    ``j·n + i`` ascending, and ``σ_j(ω^i)`` is the label of the next position of that cycle;
 4. the verifier key commits to the 7 selectors and the 4 permutation polynomials.
 
-The verifier key is the expensive part (11 MSMs of size n); :func:`derive_keys` stores its
-bytes on disk under a hash of the circuit encoding and the SRS part the keys depend on.
+The verifier key is the expensive part (11 MSMs of size n).
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 from py_arkworks_bls12381 import G1Point, G2Point
 
@@ -304,65 +300,15 @@ def derive_verifier_key(cs: ConstraintSystem, srs: SRS, f: Field) -> VerifierKey
 
 
 def derive_keys(
-    cs: ConstraintSystem, srs: SRS, f: Field | None = None, *, cache_dir: Path | None = None
+    cs: ConstraintSystem, srs: SRS, f: Field | None = None
 ) -> tuple[ProverKey, VerifierKey]:
-    """Prover and verifier keys; with ``cache_dir`` the verifier key is read from / written
-    to ``<cache_dir>/plonk-<content hash>.vk``."""
+    """Prover and verifier keys (a pure function; the runtime's proof cache,
+    ``duskspec.runtime.circuits.proof_cache``, keeps verifier keys on disk)."""
     from duskspec.crypto.plonk.field import field as backend
 
     check_circuit(cs)
-    f = f or backend("fast")
-    vk = _cached_vk(cs, srs, cache_dir) if cache_dir is not None else None
-    if vk is None:
-        vk = derive_verifier_key(cs, srs, f)
-        if cache_dir is not None:
-            _store_vk(cs, srs, cache_dir, vk)
+    vk = derive_verifier_key(cs, srs, f or backend())
     return ProverKey(cs, srs, vk), vk
-
-
-def default_cache_dir() -> Path:
-    """``$DUSKSPEC_CACHE``, else ``$XDG_CACHE_HOME/duskspec``, else ``~/.cache/duskspec``:
-    never inside the repository."""
-    if os.environ.get("DUSKSPEC_CACHE"):
-        return Path(os.environ["DUSKSPEC_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "duskspec"
-
-
-def key_content_hash(cs: ConstraintSystem, srs: SRS) -> str:
-    """BLAKE2b-256 over a label, the circuit encoding and the SRS part the keys use (the
-    first n + 7 G1 powers and both G2 points)."""
-    n = domain_size(len(cs.gates))
-    h = hashlib.blake2b(digest_size=32, person=b"duskspec-pkeys")
-    h.update(b"duskspec plonk keys v2")
-    h.update(encode_constraint_system(cs))
-    for point in srs.g1_powers[: n + SRS_EXTRA]:
-        h.update(point.to_compressed_bytes())
-    h.update(srs.g2.to_compressed_bytes() + srs.g2_tau.to_compressed_bytes())
-    return h.hexdigest()
-
-
-def _cache_path(cs: ConstraintSystem, srs: SRS, cache_dir: Path) -> Path:
-    return cache_dir / f"plonk-{key_content_hash(cs, srs)}.vk"
-
-
-def _cached_vk(cs: ConstraintSystem, srs: SRS, cache_dir: Path) -> VerifierKey | None:
-    path = _cache_path(cs, srs, cache_dir)
-    try:
-        vk = decode_verifier_key(path.read_bytes())
-    except (OSError, CryptoError):
-        return None
-    if vk.n != domain_size(len(cs.gates)) or vk.public_rows != tuple(cs.public_rows):
-        return None
-    return vk
-
-
-def _store_vk(cs: ConstraintSystem, srs: SRS, cache_dir: Path, vk: VerifierKey) -> None:
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    path = _cache_path(cs, srs, cache_dir)
-    temporary = path.with_suffix(f".tmp{os.getpid()}")
-    temporary.write_bytes(vk.encode())
-    temporary.replace(path)
 
 
 # --- circuit encoding -----------------------------------------------------------------------

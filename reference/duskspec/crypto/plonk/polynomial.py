@@ -1,4 +1,4 @@
-"""Polynomials over Fr: NTT on power-of-two domains, cosets, vanishing-polynomial division.
+"""Polynomials over Fr: NTT on power-of-two domains, the quotient's cosets, KZG's division.
 
 A polynomial is a list of coefficients, lowest degree first, of backend elements
 (:mod:`duskspec.crypto.plonk.field`). The evaluation domain of size ``n`` is
@@ -76,31 +76,11 @@ def _check_size(size: int) -> None:
         raise ValueError(f"domain size {size} is not a power of two")
 
 
-def ntt(f: Field, coeffs: Sequence[Fe], size: int) -> list[Fe]:
-    """Evaluations of the polynomial on the domain of ``size`` points (zero-padded)."""
-    _check_size(size)
-    if len(coeffs) > size:
-        raise ValueError(f"{len(coeffs)} coefficients do not fit a domain of {size}")
-    return _ntt(f, [*coeffs, *([f.zero()] * (size - len(coeffs)))], inverse=False)
-
-
 def intt(f: Field, evaluations: Sequence[Fe]) -> list[Fe]:
     """Coefficients of the polynomial of degree < n taking these values on the domain."""
     size = len(evaluations)
     _check_size(size)
     return f.vscale(_ntt(f, evaluations, inverse=True), f.from_int(pow(size, -1, R)))
-
-
-def coset_ntt(f: Field, coeffs: Sequence[Fe], size: int, shift: int) -> list[Fe]:
-    """Evaluations on the coset ``shift·H`` of the domain of ``size`` points."""
-    scaled = f.vmul(coeffs, f.powers(f.from_int(shift), len(coeffs)))
-    return ntt(f, scaled, size)
-
-
-def coset_intt(f: Field, evaluations: Sequence[Fe], shift: int) -> list[Fe]:
-    """Inverse of :func:`coset_ntt`: coefficients from evaluations on ``shift·H``."""
-    coeffs = intt(f, evaluations)
-    return f.vmul(coeffs, f.powers(f.from_int(pow(shift, -1, R)), len(coeffs)))
 
 
 def evaluate(f: Field, coeffs: Sequence[Fe], x: Fe) -> Fe:
@@ -119,31 +99,6 @@ def divide_by_linear(f: Field, coeffs: Sequence[Fe], z: Fe) -> list[Fe]:
         acc = f.add(f.mul(acc, z), coeffs[i])
         quotient[i - 1] = acc
     return quotient
-
-
-def divide_by_vanishing(f: Field, coeffs: Sequence[Fe], n: int) -> list[Fe]:
-    """``p(X) / (X^n - 1)`` when the division is exact; raises ``ValueError`` otherwise
-    (``p`` does not vanish on the domain of ``n`` points)."""
-    remainder = list(coeffs)
-    quotient: list[Fe] = [f.zero()] * max(len(coeffs) - n, 0)
-    for i in range(len(coeffs) - 1, n - 1, -1):
-        quotient[i - n] = remainder[i]
-        remainder[i - n] = f.add(remainder[i - n], remainder[i])
-        remainder[i] = f.zero()
-    if any(f.to_int(c) for c in remainder[:n]):
-        raise ValueError("polynomial does not vanish on the domain")
-    return quotient
-
-
-def vanishing_on_coset_inverses(f: Field, n: int, size: int, shift: int) -> list[Fe]:
-    """``1 / Z_H(x)`` for ``x`` on ``shift·H_size`` where ``Z_H = X^n - 1`` and ``n | size``:
-    ``x^n`` cycles through ``size/n`` values, so only those are inverted."""
-    ratio = size // n
-    base = pow(shift, n, R)
-    step = pow(root_of_unity(size), n, R)
-    values = [(base * pow(step, j, R) - 1) % R for j in range(ratio)]
-    inverses = f.batch_inverse(f.from_ints(values))
-    return [inverses[j % ratio] for j in range(size)]
 
 
 # --- the quotient's evaluation domain: a few cosets of H ------------------------------------

@@ -13,7 +13,8 @@ linearisation polynomial), adapted to four wires ``a, b, c, d`` and the gate equ
    ``W_ζω`` (``z + v_ω·a + v_ω²·b + v_ω³·d``).
 
 Every non-trivial function is written once against :class:`~duskspec.crypto.plonk.field.Field`;
-``backend="fast"`` and ``backend="reference"`` give the same bytes for the same seed.
+``backend="fast"`` and ``backend="reference"`` give the same bytes for the same seed
+(without ``backend``, the crypto backend selection of spec/crypto.md C3.10 decides).
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def prove(
     public_inputs: Sequence[int],
     *,
     seed: bytes | None = None,
-    backend: str = "fast",
+    backend: str | None = None,
 ) -> bytes:
     """A proof that ``witness`` satisfies the circuit with these public inputs.
 

@@ -1,4 +1,5 @@
-"""Proofs memoized on disk by content hash (tests, vectors, benchmarks only).
+"""Proofs and verifier keys memoized on disk by content hash (tests, vectors, benchmarks
+only; none of this is protocol, and ``duskspec.crypto.plonk`` itself never touches a disk).
 
 A tiny-depth transfer proof costs about 40 s of CPU (spec/runtime.md §9), so tests that need
 one prove it once and keep ``(verifier key, proof)`` under
@@ -8,6 +9,11 @@ PLONK module (:data:`PLONK_MODULES`): changing the circuit, the witness or the p
 invalidates the entry, so a cached proof is always the one the current code would produce
 (proofs are deterministic for a given seed). The cached proof is verified by whoever reads
 it, as any proof is; the cache cannot make a wrong proof pass.
+
+On a miss, the verifier key (the costly part of key derivation: 11 MSMs of size n) comes
+from its own entry ``<cache dir>/plonk-<h>.vk`` (:func:`derive_keys_cached`), ``h``
+:func:`key_content_hash`. A missing or corrupt entry is recomputed and rewritten; derivation
+is deterministic, so a hit equals a recomputation.
 
 The SRS is INSECURE (:func:`duskspec.crypto.plonk.kzg.insecure_test_srs`: the seed reveals τ).
 """
@@ -31,10 +37,69 @@ from duskspec.crypto.plonk import (
     verifier,
 )
 from duskspec.crypto.plonk.constraint_system import ConstraintSystem
-from duskspec.errors import EncodingError
+from duskspec.crypto.plonk.keys import ProverKey, VerifierKey
+from duskspec.errors import CryptoError, EncodingError
 
 #: The modules whose source is part of every cache key.
 PLONK_MODULES = (constraint_system, field, keys, kzg, polynomial, prover, transcript, verifier)
+
+
+def default_cache_dir() -> Path:
+    """``$DUSKSPEC_CACHE``, else ``$XDG_CACHE_HOME/duskspec``, else ``~/.cache/duskspec``:
+    never inside the repository."""
+    if os.environ.get("DUSKSPEC_CACHE"):
+        return Path(os.environ["DUSKSPEC_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "duskspec"
+
+
+def key_content_hash(cs: ConstraintSystem, srs: kzg.SRS) -> str:
+    """BLAKE2b-256 over a label, the circuit encoding and the SRS part the keys use (the
+    first n + 11 G1 powers and both G2 points)."""
+    n = keys.domain_size(len(cs.gates))
+    h = hashlib.blake2b(digest_size=32, person=b"duskspec-pkeys")
+    h.update(b"duskspec plonk keys v2")
+    h.update(keys.encode_constraint_system(cs))
+    for point in srs.g1_powers[: n + keys.SRS_EXTRA]:
+        h.update(point.to_compressed_bytes())
+    h.update(srs.g2.to_compressed_bytes() + srs.g2_tau.to_compressed_bytes())
+    return h.hexdigest()
+
+
+def derive_keys_cached(
+    cs: ConstraintSystem, srs: kzg.SRS, cache_dir: Path
+) -> tuple[ProverKey, VerifierKey]:
+    """:func:`duskspec.crypto.plonk.keys.derive_keys`, the verifier key read from / written
+    to ``<cache_dir>/plonk-<key_content_hash>.vk``."""
+    keys.check_circuit(cs)
+    vk = _cached_vk(cs, srs, cache_dir)
+    if vk is None:
+        vk = keys.derive_verifier_key(cs, srs, field.field("fast"))
+        _store_vk(cs, srs, cache_dir, vk)
+    return ProverKey(cs, srs, vk), vk
+
+
+def _vk_path(cs: ConstraintSystem, srs: kzg.SRS, cache_dir: Path) -> Path:
+    return cache_dir / f"plonk-{key_content_hash(cs, srs)}.vk"
+
+
+def _cached_vk(cs: ConstraintSystem, srs: kzg.SRS, cache_dir: Path) -> VerifierKey | None:
+    path = _vk_path(cs, srs, cache_dir)
+    try:
+        vk = keys.decode_verifier_key(path.read_bytes())
+    except (OSError, CryptoError):
+        return None
+    if vk.n != keys.domain_size(len(cs.gates)) or vk.public_rows != tuple(cs.public_rows):
+        return None
+    return vk
+
+
+def _store_vk(cs: ConstraintSystem, srs: kzg.SRS, cache_dir: Path, vk: VerifierKey) -> None:
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    path = _vk_path(cs, srs, cache_dir)
+    temporary = path.with_suffix(f".tmp{os.getpid()}")
+    temporary.write_bytes(vk.encode())
+    temporary.replace(path)
 
 
 def _source_digest() -> bytes:
@@ -62,7 +127,7 @@ def cache_key(
 
 
 def _path(key: str) -> Path:
-    return keys.default_cache_dir() / "proofs" / f"{key}.bin"
+    return default_cache_dir() / "proofs" / f"{key}.bin"
 
 
 def prove_cached(
@@ -87,7 +152,7 @@ def prove_cached(
         if not allow_prove:
             raise FileNotFoundError(path) from None
     srs = kzg.insecure_test_srs(srs_seed, keys.domain_size(len(cs.gates)) + keys.SRS_EXTRA)
-    pk, verifier_key = keys.derive_keys(cs, srs, cache_dir=keys.default_cache_dir())
+    pk, verifier_key = derive_keys_cached(cs, srs, default_cache_dir())
     proof = prover.prove(pk, witness, public, seed=prover_seed)
     vk = verifier_key.encode()
     path.parent.mkdir(parents=True, exist_ok=True)

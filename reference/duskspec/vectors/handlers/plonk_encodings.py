@@ -1,6 +1,7 @@
-"""``general/plonk/verifier_key`` and ``general/plonk/circuit``: the two PLONK byte formats
-an implementation reads from outside, decoded on their own (spec/crypto.md §12.3: the
-verifier-key table, and the circuit encoding checked by rule C12.16's ``check_circuit``).
+"""``general/plonk/verifier_key``, ``general/plonk/circuit`` and ``general/plonk/prover_key``:
+the PLONK byte formats an implementation reads from outside, decoded on their own
+(spec/crypto.md §12.3: the verifier-key table, the circuit encoding checked by rule C12.16's
+``check_circuit``, and the prover key, which joins the two and must agree with its SRS).
 
 ``plonk/verify`` and ``plonk/prove`` reach these decoders too, but only with well-formed
 bytes or one malformed field each; here every comparison of the two decoders has a case
@@ -18,11 +19,15 @@ from duskspec.crypto.plonk.constraint_system import ConstraintSystem, Gate, R
 from duskspec.crypto.plonk.examples import SMALL_CIRCUITS
 from duskspec.crypto.plonk.keys import (
     MIN_DOMAIN,
+    SRS_EXTRA,
     decode_constraint_system,
+    decode_prover_key,
     decode_verifier_key,
+    derive_keys,
     encode_constraint_system,
 )
-from duskspec.vectors.handlers.plonk import _proved
+from duskspec.crypto.plonk.kzg import insecure_test_srs
+from duskspec.vectors.handlers.plonk import PLONK_SRS_SEED, _proved
 from duskspec.vectors.registry import Case, Handler, rejected
 
 
@@ -49,6 +54,21 @@ class CircuitPost:
     public_rows: tuple[int, ...]
 
 
+@dataclass(frozen=True)
+class ProverKeyInput:
+    srs_seed: bytes
+    srs_size: int
+    prover_key: bytes
+
+
+@dataclass(frozen=True)
+class ProverKeyPost:
+    n: int
+    public_rows: tuple[int, ...]
+    variable_count: int
+    gate_count: int
+
+
 def run_verifier_key(pre: None, inp: VerifierKeyInput) -> VerifierKeyPost:
     vk = decode_verifier_key(inp.verifier_key)
     return VerifierKeyPost(vk.n, vk.public_rows)
@@ -57,6 +77,11 @@ def run_verifier_key(pre: None, inp: VerifierKeyInput) -> VerifierKeyPost:
 def run_circuit(pre: None, inp: CircuitInput) -> CircuitPost:
     cs = decode_constraint_system(inp.circuit)
     return CircuitPost(cs.variable_count, len(cs.gates), cs.public_rows)
+
+
+def run_prover_key(pre: None, inp: ProverKeyInput) -> ProverKeyPost:
+    pk = decode_prover_key(inp.prover_key, insecure_test_srs(inp.srs_seed, inp.srs_size))
+    return ProverKeyPost(pk.vk.n, pk.vk.public_rows, pk.cs.variable_count, len(pk.cs.gates))
 
 
 def _u32(value: int) -> bytes:
@@ -220,6 +245,76 @@ def _circuit_cases() -> Iterator[Case]:
     )
 
 
+def _prover_key(name: str) -> bytes:
+    cs = SMALL_CIRCUITS[name]()[0]
+    return derive_keys(cs, insecure_test_srs(PLONK_SRS_SEED, 16 + SRS_EXTRA))[0].encode()
+
+
+def _prover_key_cases() -> Iterator[Case]:
+    """``four_wire`` (domain 16, public rows (3, 4)) keyed with ``16 + SRS_EXTRA`` powers."""
+    key = _prover_key("four_wire")
+    enough = 16 + SRS_EXTRA
+    vk_length = len(_proved("four_wire")[0].encode())
+    circuit = key[vk_length:]
+
+    def with_key(data: bytes, size: int = enough, seed: bytes = PLONK_SRS_SEED) -> ProverKeyInput:
+        return ProverKeyInput(seed, size, data)
+
+    yield Case(
+        "valid_four_wire",
+        f"verifier key and circuit of four_wire with an SRS of exactly n + {SRS_EXTRA} = "
+        f"{enough} powers, the least it may have",
+        with_key(key),
+    )
+    yield Case(
+        "valid_no_public",
+        "a circuit with no public row",
+        with_key(_prover_key("no_public")),
+    )
+    yield rejected(
+        "srs_one_power_short",
+        f"the same key with an SRS of {enough - 1} powers, one fewer than n + {SRS_EXTRA}",
+        with_key(key, enough - 1),
+        "crypto.plonk_pk_mismatch",
+    )
+    yield rejected(
+        "srs_other_tau",
+        "the same key with an SRS of another seed: its [τ]_2 is not the key's",
+        with_key(key, seed=b"another setup"),
+        "crypto.plonk_pk_mismatch",
+    )
+    yield rejected(
+        "domain_32",
+        "the verifier key says n = 32; the circuit's 5 gates and the zero row need 16",
+        with_key(_with_header(key[:vk_length], 32, (3, 4)) + circuit, 32 + SRS_EXTRA),
+        "crypto.plonk_pk_mismatch",
+    )
+    yield rejected(
+        "public_rows_differ",
+        "the verifier key's public rows are (3, 5), the circuit's (3, 4)",
+        with_key(_with_header(key[:vk_length], 16, (3, 5)) + circuit),
+        "crypto.plonk_pk_mismatch",
+    )
+    yield rejected(
+        "eight_bytes",
+        "8 bytes: shorter than the verifier key's header",
+        with_key(key[:8]),
+        "crypto.plonk_vk_length",
+    )
+    yield rejected(
+        "verifier_key_alone",
+        "the verifier key with no circuit after it",
+        with_key(key[:vk_length]),
+        "crypto.plonk_circuit_encoding",
+    )
+    yield rejected(
+        "circuit_one_byte_short",
+        "the circuit's last byte missing",
+        with_key(key[:-1]),
+        "crypto.plonk_circuit_encoding",
+    )
+
+
 HANDLERS: tuple[Handler, ...] = (
     Handler(
         preset="general",
@@ -240,5 +335,16 @@ HANDLERS: tuple[Handler, ...] = (
         post_type=CircuitPost,
         run=run_circuit,
         cases=_circuit_cases,
+    ),
+    Handler(
+        preset="general",
+        component="plonk",
+        name="prover_key",
+        intent="decode a prover key: verifier key, circuit, and their agreement with the SRS "
+        "(§12.3)",
+        input_type=ProverKeyInput,
+        post_type=ProverKeyPost,
+        run=run_prover_key,
+        cases=_prover_key_cases,
     ),
 )

@@ -84,14 +84,6 @@ def _new_point(builder: Builder, value: Point) -> WitnessPoint:
     return WitnessPoint(builder.append_witness(value.u), builder.append_witness(value.v))
 
 
-def _times(builder: Builder, w: Witness, lc: Linear) -> Witness:
-    """``w·(β·x + α)`` for a combination of at most one term (one row)."""
-    (x, beta) = lc.terms[0] if lc.terms else (ZERO, 0)
-    out = builder.append_witness(builder.value(w) * builder.evaluate(lc))
-    builder.append_gate(w, x, out, q_m=beta, q_l=lc.constant, q_o=-1)
-    return out
-
-
 def add_linear(builder: Builder, p: WitnessPoint, qu: Linear, qv: Linear) -> WitnessPoint:
     """``p + q`` where ``q``'s coordinates are combinations (a table point chosen by a
     boolean): each is materialized (a row unless it is a bare variable), then :func:`add`."""

@@ -77,8 +77,3 @@ def assert_digits_sum(builder: Builder, x: Witness, digits: tuple[Digit, ...]) -
             acc = builder.materialize(lc)
         else:
             builder.assert_zero(Linear((*lc.terms, (x, -1))))
-
-
-def assert_range(builder: Builder, x: Witness, bits: int = 64) -> None:
-    """``0 <= x < 2^bits`` (default: a u64)."""
-    decompose(builder, x, bits)
