@@ -4,6 +4,7 @@ mutant with the unmutated result (a false survivor). conformance-vectors/README.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import re
 import sys
@@ -45,3 +46,24 @@ def test_the_guard_catches_a_memo_left_out(monkeypatch: pytest.MonkeyPatch) -> N
     left_out = re.escape("duskspec.consensus.verification._committees")
     with pytest.raises(RuntimeError, match=left_out):
         mutation.load_cases(["consensus/sortition.py"], ("tiny/consensus/attestation",))
+
+
+def test_regeneration_kills_a_mutant_only_the_generator_reaches() -> None:
+    """``kzg.encode_srs`` writes the SRS files the ``general/kzg/srs`` cases carry; no replay
+    calls it. Regenerating that handler against its off-by-one mutant (a 5-byte field where
+    the format has 4) no longer gives the committed files, while the unmutated code does."""
+    rel, owner = "crypto/plonk/kzg.py", ("encode_srs",)
+    mutation.trace_generation([rel], ("general/kzg/srs",))
+    assert mutation.generated_by((rel, owner)) == ["general/kzg/srs"]
+    assert mutation.regeneration_fails((rel, owner)) is None
+    module = importlib.import_module("duskspec.crypto.plonk.kzg")
+    tree = ast.parse((mutation.PACKAGE / rel).read_text())
+    point = next(p for p in mutation.points(tree) if p.owner == owner and p.change == "4 -> 5")
+    scratch = dict(module.__dict__)
+    exec(compile(mutation.mutate(tree, point.index), rel, "exec"), scratch)
+    undo = mutation._install(module, owner, scratch)
+    try:
+        assert mutation.regeneration_fails((rel, owner)) == "general/kzg/srs"
+    finally:
+        undo()
+    assert mutation.regeneration_fails((rel, owner)) is None

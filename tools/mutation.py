@@ -1,7 +1,7 @@
 """Operator mutation run: how many small bugs do the committed vectors alone catch?
 
 ``make mutation`` (or ``python tools/mutation.py [MODULE...] [--limit N | --sample N --seed S]
-[--cases PREFIX] [--crypto fast|reference] [--json FILE]``)
+[--cases PREFIX] [--crypto fast|reference] [--regenerate] [--json FILE]``)
 takes each module below ``reference/duskspec`` (default: :data:`DEFAULT_MODULES`, the ones
 the vectors exercise), and for every mutation point inside a function makes one mutant:
 
@@ -18,6 +18,16 @@ when a case fails, raises, or the replay takes more CPU time than :func:`timeout
 with its score and lists the survivors (module, line, change, how many cases reach the
 function) for triage: a survivor is either a missing
 vector or an equivalent mutant.
+
+Some functions run only while the vectors are *generated*: a case carries the bytes they
+produce (an SRS file, an example circuit, a prover key, a proof of a contract's circuit) and
+the replay only decodes them. With ``--regenerate``, a survivor that no case reaches is also
+checked against the committed files: the handlers whose generation reaches its function
+(recorded once by a profiled generation, like the replay) are regenerated against the mutant,
+and it is killed when any committed file differs or generation fails or runs out of time
+(``tests/test_vectors.py`` makes the same comparison for the unmutated code). Generation
+runs with an empty proof cache of its own per mutant (``DUSKSPEC_CACHE``): a mutant's
+proof must never be stored under the unmutated code's key.
 """
 
 from __future__ import annotations
@@ -32,6 +42,7 @@ import pkgutil
 import random
 import signal
 import sys
+import tempfile
 import time
 import types
 from collections.abc import Iterator
@@ -355,6 +366,101 @@ def _owner_at(
     return None
 
 
+#: Per handler (``preset/component/name``): its committed files (every part but the
+#: manifest, by case folder), the functions of the mutated modules its generation reaches,
+#: and the unmutated generation's CPU seconds. Filled by :func:`trace_generation`.
+_GENERATION: dict[str, tuple[dict[str, dict[str, Any]], frozenset[Any], float]] = {}
+
+
+def _generated(handler: Any) -> dict[str, dict[str, Any]]:
+    """Every case of ``handler`` rendered now, as JSON values by case folder."""
+    from duskspec.vectors.generate import render_case
+
+    out = {}
+    for case in handler.cases():
+        rendered = render_case(handler, case)
+        files = {n: c for n, c in rendered.files.items() if n != "manifest.json"}
+        out[rendered.relpath] = json.loads(json.dumps(files))
+    return out
+
+
+def _committed(relpath: str, names: Any) -> dict[str, Any]:
+    from duskspec import paths
+
+    folder = paths.VECTORS_DIR / relpath
+    return {name: json.loads((folder / name).read_text()) for name in names}
+
+
+def trace_generation(modules: list[str], prefixes: tuple[str, ...] = ()) -> float:
+    """Generate every handler (below ``prefixes``, if given) once on the unmutated code under
+    a profiler, with an empty proof cache, recording which functions of ``modules`` it
+    reaches; its output must equal the committed files. Returns the CPU seconds."""
+    from duskspec.vectors.registry import all_handlers
+
+    spans = {
+        str(PACKAGE / rel): (rel, _spans(ast.parse((PACKAGE / rel).read_text()))) for rel in modules
+    }
+    _GENERATION.clear()
+    start = time.process_time()
+    for handler in all_handlers():
+        key = f"{handler.preset}/{handler.component}/{handler.name}"
+        if prefixes and not any(key.startswith(p) or p.startswith(key) for p in prefixes):
+            continue
+        codes: set[Any] = set()
+
+        def profile(frame: Any, event: str, _arg: Any, codes: set[Any] = codes) -> None:
+            if event == "call":
+                codes.add(frame.f_code)
+
+        clear_caches()
+        began = time.process_time()
+        with tempfile.TemporaryDirectory() as cache:
+            os.environ["DUSKSPEC_CACHE"] = cache
+            sys.setprofile(profile)
+            try:
+                files = _generated(handler)
+            finally:
+                sys.setprofile(None)
+        cost = time.process_time() - began
+        for relpath, parts in files.items():
+            if _committed(relpath, parts) != parts:
+                raise RuntimeError(f"{relpath} does not regenerate as committed")
+        reached = frozenset(filter(None, (_owner_at(spans, code) for code in codes)))
+        _GENERATION[key] = (files, reached, cost)
+    os.environ.pop("DUSKSPEC_CACHE", None)
+    return time.process_time() - start
+
+
+def regeneration_fails(target: tuple[str, tuple[str, ...]]) -> str | None:
+    """The first handler whose generation reaches ``target`` and, against the current code,
+    no longer gives the committed files (or raises, or exceeds :func:`timeout_s` of its
+    unmutated generation); None when every such handler regenerates as committed."""
+    from duskspec.vectors.registry import all_handlers
+
+    by_key = {f"{h.preset}/{h.component}/{h.name}": h for h in all_handlers()}
+    for key, (files, reached, cost) in _GENERATION.items():
+        if target not in reached:
+            continue
+        clear_caches()
+        signal.setitimer(signal.ITIMER_VIRTUAL, timeout_s(cost))
+        try:
+            with tempfile.TemporaryDirectory() as cache:
+                os.environ["DUSKSPEC_CACHE"] = cache
+                same = _generated(by_key[key]) == files
+        except Exception:
+            same = False
+        finally:
+            signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+            os.environ.pop("DUSKSPEC_CACHE", None)
+        if not same:
+            return key
+    return None
+
+
+def generated_by(target: tuple[str, tuple[str, ...]]) -> list[str]:
+    return [key for key, (_f, reached, _c) in _GENERATION.items() if target in reached]
+
+
 def replay_fails(target: tuple[str, tuple[str, ...]]) -> bool:
     """True when a committed case that reaches ``target`` fails (or raises) against the
     current code.
@@ -447,35 +553,43 @@ def run_module(
     tree = ast.parse(source)
     found = points(tree)
     chosen = sample(found, limit, size, seed)
-    killed, survivors = 0, []
+    killed, survivors, regenerated = 0, [], []
     for point in chosen:
+        target = (rel, point.owner)
         code = compile(mutate(tree, point.index), str(PACKAGE / rel), "exec")
         scratch = dict(module.__dict__)
         exec(code, scratch)
         undo = _install(module, point.owner, scratch)
         clear_caches()
-        signal.setitimer(signal.ITIMER_VIRTUAL, budget_s((rel, point.owner)))
+        signal.setitimer(signal.ITIMER_VIRTUAL, budget_s(target))
         try:
-            dead = replay_fails((rel, point.owner))
+            dead = replay_fails(target)
         except Timeout:
             dead = True
         finally:
             signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        where = None
+        try:
+            if not dead and not reaching(target):
+                where = regeneration_fails(target)
+        finally:
             undo()
-        if dead:
+        name = f"{rel}:{point.line} {'.'.join(point.owner)}: {point.change}"
+        if dead or where:
             killed += 1
-        else:
-            cases = reaching((rel, point.owner))
-            survivors.append(
-                f"{rel}:{point.line} {'.'.join(point.owner)}: {point.change} "
-                f"({cases} cases reach it)"
-            )
+        if where:
+            regenerated.append(f"{name} (regenerating {where} differs)")
+        if not dead and not where:
+            generated = ", ".join(generated_by(target)) or "none"
+            note = f"; generated by: {generated}" if _GENERATION and not reaching(target) else ""
+            survivors.append(f"{name} ({reaching(target)} cases reach it{note})")
     total = len(chosen)
     return {
         "module": rel,
         "mutants": total,
         "points": len(found),
         "killed": killed,
+        "killed_at_regeneration": regenerated,
         "score": killed / total if total else 1.0,
         "survivors": survivors,
     }
@@ -513,6 +627,12 @@ def main(argv: list[str]) -> int:
         help="the crypto backend of the replay, for BLS and PLONK's Fr (default: "
         "DUSKSPEC_CRYPTO, else fast)",
     )
+    parser.add_argument(
+        "--regenerate",
+        action="store_true",
+        help="also regenerate, against each survivor no case reaches, the handlers whose "
+        "generation reaches it (below --cases), and compare with the committed files",
+    )
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args(argv)
     if args.plonk:
@@ -531,6 +651,13 @@ def main(argv: list[str]) -> int:
         _case_passes(request, valid, expected)
         _COST[request["id"]] = time.process_time() - start
     baseline = sum(_COST.values())
+    if args.regenerate:
+        try:
+            generated = trace_generation(args.modules, tuple(args.cases))
+        except RuntimeError as exc:
+            print(f"error: mutation.baseline: {exc}", file=sys.stderr)
+            return 1
+        print(f"{len(_GENERATION)} handlers; traced generation {generated:.1f} s CPU", flush=True)
     print(
         f"{len(_CASES)} cases; traced replay {traced:.1f} s CPU, "
         f"unmutated replay {baseline:.1f} s CPU; a mutant is cut off after "
@@ -555,6 +682,8 @@ def main(argv: list[str]) -> int:
             f"{drawn})",
             flush=True,
         )
+        for survivor in result["killed_at_regeneration"]:
+            print(f"  killed at regeneration: {survivor}", flush=True)
         for survivor in result["survivors"]:
             print(f"  survived: {survivor}", flush=True)
     for group in ("consensus/", "crypto/"):
