@@ -285,12 +285,67 @@ def _cases() -> Iterator[Case]:
         seed=620,
         expected_error="runtime.phoenix_circuit_unsatisfied",
     )
+    yield from _scalar_and_opening_bounds(base)
     yield Case(
         "five_inputs",
         "a transfer spends at most 4 notes",
         dataclasses.replace(base, inputs=base.inputs * 5),
         seed=620,
         expected_error="runtime.phoenix_input_count",
+    )
+
+
+#: The blinder bound of the 126 signed windows (spec/crypto.md C13.16, C13.20).
+WINDOWED_BLINDER_LIMIT = 1 << 252
+
+
+def _with_output_blinder(inp: PhoenixCircuitInput, blinder: int) -> PhoenixCircuitInput:
+    """Output 0 with ``blinder`` and the commitment ``value·G + blinder·G'`` it opens."""
+    out = inp.outputs[0]
+    commitment = jubjub.fixed_base_mul(GENERATOR, out.value) + jubjub.fixed_base_mul(
+        GENERATOR_NUMS, blinder
+    )
+    changed = dataclasses.replace(out, value_blinder=blinder, value_commitment=commitment)
+    return _with_output(inp, 0, changed)
+
+
+def _with_positions(inp: PhoenixCircuitInput, positions: tuple[int, ...]) -> PhoenixCircuitInput:
+    opening = dataclasses.replace(inp.inputs[0].opening, positions=positions)
+    return _with_first_input(inp, opening=opening)
+
+
+def _scalar_and_opening_bounds(base: PhoenixCircuitInput) -> Iterator[Case]:
+    """Both sides of the signed windows' bound (C13.16) and the opening's shape (C13.18)."""
+    yield Case(
+        "blinder_2_to_the_252_minus_1",
+        "an output blinder of 2^252 - 1, the largest scalar the circuit puts in 126 signed "
+        "windows: above t, it commits as its class mod t and the circuit accepts it "
+        "(C13.16, C13.20)",
+        _with_output_blinder(base, WINDOWED_BLINDER_LIMIT - 1),
+        seed=620,
+    )
+    yield Case(
+        "blinder_2_to_the_252",
+        "an output blinder of 2^252: a scalar in 126 signed windows is below 4^126 (C13.16), "
+        "so it is refused although value·G + 2^252·G' is a valid commitment",
+        _with_output_blinder(base, WINDOWED_BLINDER_LIMIT),
+        seed=620,
+        expected_error="crypto.plonk_range",
+    )
+    positions = base.inputs[0].opening.positions
+    yield Case(
+        "opening_extra_position",
+        f"the note's opening has {len(positions) + 1} positions for {TINY_DEPTH} levels (C13.18)",
+        _with_positions(base, (*positions, 0)),
+        seed=620,
+        expected_error="crypto.merkle_opening_shape",
+    )
+    yield Case(
+        "opening_position_4",
+        "the opening's leaf-level position is 4: a node has items 0 to 3 only (C13.18)",
+        _with_positions(base, (*positions[:-1], 4)),
+        seed=620,
+        expected_error="crypto.merkle_opening_shape",
     )
 
 
