@@ -17,19 +17,9 @@ from duskspec.crypto.plonk.keys import (
 )
 from duskspec.crypto.plonk.kzg import insecure_test_srs
 from duskspec.errors import CryptoError
+from support.circuits import mul_circuit
 
 SRS = insecure_test_srs(b"keys tests", 40)
-
-
-def _circuit() -> ConstraintSystem:
-    return ConstraintSystem(
-        gates=(
-            Gate(a=1, b=2, c=3, d=0, q_m=1, q_o=R - 1),
-            Gate(a=3, b=0, c=0, d=0, q_l=R - 1),
-        ),
-        public_rows=(1,),
-        variable_count=4,
-    )
 
 
 def test_coset_constants_give_disjoint_cosets_for_every_domain() -> None:
@@ -42,16 +32,16 @@ def test_coset_constants_give_disjoint_cosets_for_every_domain() -> None:
 
 
 def test_rows_are_gates_then_zero_row_then_padding() -> None:
-    rows = padded_rows(_circuit())
+    rows = padded_rows(mul_circuit())
     assert len(rows) == 16
-    assert rows[:2] == list(_circuit().gates)
+    assert rows[:2] == list(mul_circuit().gates)
     assert rows[2] == Gate(a=0, b=0, c=0, d=0, q_l=1)
     assert all(r.q_arith == 0 for r in rows[3:])
     assert keys.domain_size(15) == 16 and keys.domain_size(16) == 32
 
 
 def test_permutation_cycles_follow_variables() -> None:
-    rows = padded_rows(_circuit())
+    rows = padded_rows(mul_circuit())
     n = len(rows)
     sigma = permutation_labels(rows)
     w = root_of_unity(n)
@@ -66,7 +56,7 @@ def test_permutation_cycles_follow_variables() -> None:
 
 
 def test_verifier_key_round_trip_and_malformed() -> None:
-    _, vk = derive_keys(_circuit(), SRS)
+    _, vk = derive_keys(mul_circuit(), SRS)
     data = vk.encode()
     assert len(data) == 9 + 4 + 11 * 48 + 2 * 96
     assert decode_verifier_key(data) == vk
@@ -84,7 +74,7 @@ def test_verifier_key_round_trip_and_malformed() -> None:
 
 
 def test_bad_circuits_are_refused() -> None:
-    base = _circuit()
+    base = mul_circuit()
     bad = {
         "unknown variable": ConstraintSystem(base.gates, (1,), 3),
         "public row out of range": ConstraintSystem(base.gates, (2,), 4),
@@ -99,12 +89,12 @@ def test_bad_circuits_are_refused() -> None:
 
 def test_srs_too_small_is_refused() -> None:
     with pytest.raises(CryptoError) as error:
-        derive_keys(_circuit(), insecure_test_srs(b"small", 14))
+        derive_keys(mul_circuit(), insecure_test_srs(b"small", 14))
     assert error.value.code == "crypto.srs_too_small"
 
 
-def test_prover_key_encoding_is_vk_then_circuit() -> None:
-    cs = _circuit()
+def test_prover_key_encoding_is_vk_thenmul_circuit() -> None:
+    cs = mul_circuit()
     pk, vk = derive_keys(cs, SRS)
     data = pk.encode()
     assert data.startswith(vk.encode())
@@ -127,7 +117,7 @@ def test_prover_key_decodes_and_proves() -> None:
 
 
 def test_malformed_prover_keys_and_circuits() -> None:
-    cs = _circuit()
+    cs = mul_circuit()
     pk, vk = derive_keys(cs, SRS)
     data = pk.encode()
     circuit = keys.encode_constraint_system(cs)

@@ -16,23 +16,13 @@ from duskspec.runtime.circuits.proof_cache import (
     derive_keys_cached,
     key_content_hash,
 )
+from support.circuits import mul_circuit
 
 SRS = insecure_test_srs(b"keys tests", 40)
 
 
-def _circuit() -> ConstraintSystem:
-    return ConstraintSystem(
-        gates=(
-            Gate(a=1, b=2, c=3, d=0, q_m=1, q_o=R - 1),
-            Gate(a=3, b=0, c=0, d=0, q_l=R - 1),
-        ),
-        public_rows=(1,),
-        variable_count=4,
-    )
-
-
 def test_keys_are_deterministic_and_cached_by_content(tmp_path: Path) -> None:
-    cs = _circuit()
+    cs = mul_circuit()
     _, plain = derive_keys(cs, SRS)
     _, first = derive_keys_cached(cs, SRS, tmp_path)
     files = sorted(tmp_path.iterdir())

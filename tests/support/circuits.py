@@ -14,12 +14,27 @@ from functools import cached_property
 
 from duskspec.crypto.plonk.builder import Builder
 from duskspec.crypto.plonk.constraint_system import (
+    ConstraintSystem,
+    Gate,
     R,
     gate_value,
     is_satisfied,
     public_input_by_row,
     row_holds,
 )
+
+
+def mul_circuit() -> ConstraintSystem:
+    """``x·y = z`` with ``z`` public: variables 0 (zero), 1 x, 2 y, 3 z; two gates
+    (``x·y - z = 0``, then the public row ``PI - z = 0``)."""
+    return ConstraintSystem(
+        gates=(
+            Gate(a=1, b=2, c=3, d=0, q_m=1, q_o=R - 1),
+            Gate(a=3, b=0, c=0, d=0, q_l=R - 1),
+        ),
+        public_rows=(1,),
+        variable_count=4,
+    )
 
 
 class Compiled:
