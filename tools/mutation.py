@@ -58,7 +58,7 @@ PACKAGE = ROOT / "reference" / "duskspec"
 #: except ``bls_backends.py`` (group arithmetic delegated to arkworks, or to py_ecc only under
 #: ``--crypto reference``: measure it per backend, e.g. ``crypto/bls_backends.py --crypto
 #: reference --cases general/bls``), ``floor.py`` (the benchmark's pairing floor, no protocol
-#: rule), ``plonk/`` (1,038 mutants, many replaying PLONK proving and the transfer circuit:
+#: rule), ``plonk/`` (995 mutants, many replaying PLONK proving and the transfer circuit:
 #: ``--plonk``, :data:`PLONK_MODULES`; see conformance-vectors/README.md).
 DEFAULT_MODULES = (
     "consensus/sortition.py",
