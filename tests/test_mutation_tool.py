@@ -48,11 +48,14 @@ def test_the_guard_catches_a_memo_left_out(monkeypatch: pytest.MonkeyPatch) -> N
         mutation.load_cases(["consensus/sortition.py"], ("tiny/consensus/attestation",))
 
 
-def test_regeneration_kills_a_mutant_only_the_generator_reaches() -> None:
+def test_regeneration_kills_a_mutant_only_the_generator_reaches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """``kzg.encode_srs`` writes the SRS files the ``general/kzg/srs`` cases carry; no replay
     calls it. Regenerating that handler against its off-by-one mutant (a 5-byte field where
     the format has 4) no longer gives the committed files, while the unmutated code does."""
     rel, owner = "crypto/plonk/kzg.py", ("encode_srs",)
+    monkeypatch.setenv("DUSKSPEC_CACHE", "/the/user/cache")
     mutation.trace_generation([rel], ("general/kzg/srs",))
     assert mutation.generated_by((rel, owner)) == ["general/kzg/srs"]
     assert mutation.regeneration_fails((rel, owner)) is None
@@ -67,3 +70,4 @@ def test_regeneration_kills_a_mutant_only_the_generator_reaches() -> None:
     finally:
         undo()
     assert mutation.regeneration_fails((rel, owner)) is None
+    assert mutation.os.environ["DUSKSPEC_CACHE"] == "/the/user/cache"

@@ -48,6 +48,7 @@ import tempfile
 import time
 import types
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -374,6 +375,22 @@ def _owner_at(
 _GENERATION: dict[str, tuple[dict[str, dict[str, Any]], frozenset[Any], float]] = {}
 
 
+@contextmanager
+def _empty_proof_cache() -> Iterator[None]:
+    """Run the block with ``DUSKSPEC_CACHE`` naming a fresh, empty folder (removed after),
+    then put back what the variable was."""
+    before = os.environ.get("DUSKSPEC_CACHE")
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ["DUSKSPEC_CACHE"] = cache
+        try:
+            yield
+        finally:
+            if before is None:
+                os.environ.pop("DUSKSPEC_CACHE", None)
+            else:
+                os.environ["DUSKSPEC_CACHE"] = before
+
+
 def _generated(handler: Any) -> dict[str, dict[str, Any]]:
     """Every case of ``handler`` rendered now, as JSON values by case folder."""
     from duskspec.vectors.generate import render_case
@@ -416,8 +433,7 @@ def trace_generation(modules: list[str], prefixes: tuple[str, ...] = ()) -> floa
 
         clear_caches()
         began = time.process_time()
-        with tempfile.TemporaryDirectory() as cache:
-            os.environ["DUSKSPEC_CACHE"] = cache
+        with _empty_proof_cache():
             sys.setprofile(profile)
             try:
                 files = _generated(handler)
@@ -429,7 +445,6 @@ def trace_generation(modules: list[str], prefixes: tuple[str, ...] = ()) -> floa
                 raise RuntimeError(f"{relpath} does not regenerate as committed")
         reached = frozenset(filter(None, (_owner_at(spans, code) for code in codes)))
         _GENERATION[key] = (files, reached, cost)
-    os.environ.pop("DUSKSPEC_CACHE", None)
     return time.process_time() - start
 
 
@@ -446,14 +461,12 @@ def regeneration_fails(target: tuple[str, tuple[str, ...]]) -> str | None:
         clear_caches()
         signal.setitimer(signal.ITIMER_VIRTUAL, timeout_s(cost))
         try:
-            with tempfile.TemporaryDirectory() as cache:
-                os.environ["DUSKSPEC_CACHE"] = cache
+            with _empty_proof_cache():
                 same = _generated(by_key[key]) == files
         except Exception:
             same = False
         finally:
             signal.setitimer(signal.ITIMER_VIRTUAL, 0)
-            os.environ.pop("DUSKSPEC_CACHE", None)
         if not same:
             return key
     return None
