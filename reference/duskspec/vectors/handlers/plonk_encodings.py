@@ -245,16 +245,17 @@ def _circuit_cases() -> Iterator[Case]:
     )
 
 
-def _prover_key(name: str) -> bytes:
+def _prover_key(name: str) -> tuple[bytes, int]:
+    """The prover key's bytes and the length of its verifier-key half."""
     cs = SMALL_CIRCUITS[name]()[0]
-    return derive_keys(cs, insecure_test_srs(PLONK_SRS_SEED, 16 + SRS_EXTRA))[0].encode()
+    pk, vk = derive_keys(cs, insecure_test_srs(PLONK_SRS_SEED, 16 + SRS_EXTRA))
+    return pk.encode(), len(vk.encode())
 
 
 def _prover_key_cases() -> Iterator[Case]:
     """``four_wire`` (domain 16, public rows (3, 4)) keyed with ``16 + SRS_EXTRA`` powers."""
-    key = _prover_key("four_wire")
+    key, vk_length = _prover_key("four_wire")
     enough = 16 + SRS_EXTRA
-    vk_length = len(_proved("four_wire")[0].encode())
     circuit = key[vk_length:]
 
     def with_key(data: bytes, size: int = enough, seed: bytes = PLONK_SRS_SEED) -> ProverKeyInput:
@@ -269,7 +270,7 @@ def _prover_key_cases() -> Iterator[Case]:
     yield Case(
         "valid_no_public",
         "a circuit with no public row",
-        with_key(_prover_key("no_public")),
+        with_key(_prover_key("no_public")[0]),
     )
     yield rejected(
         "srs_one_power_short",
